@@ -1,0 +1,93 @@
+"""execute(): the single choke point every op goes through.
+
+1. (graph tracing will add a branch here for symbolic inputs);
+2. run the backend kernel, turning kernel failures into InvalidArgumentError
+   that names the op, the shapes and the dtypes;
+3. if a tape is recording, let each recording tape that tracks an input of a
+   trainable dtype append an entry. With no tape, this costs one check.
+"""
+import numpy as np
+
+from .. import errors
+from . import dtypes as _dt
+from .context import state as _state
+from .primitive import Spec
+from .tensor import Tensor
+
+_TRAINABLE = frozenset(np.dtype(d) for d in ("float16", "float32", "float64", "complex64", "complex128"))
+if _dt.bfloat16 is not None:
+    _TRAINABLE = _TRAINABLE | {_dt.bfloat16._np}
+
+
+def execute(prim, inputs, params):
+    """Runs ``prim`` on a tuple of Tensors; returns a Tensor (a tuple if multiple_results)."""
+    if prim.kinds is not None and _KIND[inputs[0]._value.dtype] not in prim.kinds:
+        raise _no_kernel(prim, inputs[0])
+    try:
+        out = prim.impl(*[t._value for t in inputs], **params)
+    except errors.OpError:
+        raise
+    except Exception as e:  # a kernel's own failure: say which op, on what
+        raise _kernel_error(prim, inputs, params, e) from e
+    if prim.multiple_results:
+        outs = tuple(Tensor(o) for o in out)
+        if _state.tapes and prim.differentiable:
+            _record(prim, inputs, outs, params, outs)
+        return outs
+    out = Tensor(out)
+    if _state.tapes and prim.differentiable:
+        _record(prim, inputs, (out,), params, out)
+    return out
+
+
+def _no_kernel(prim, x):
+    dt = _dt.from_numpy(x._value.dtype)
+    kinds = " and ".join(_KIND_NAMES[k] for k in prim.kinds)
+    return errors.NotFoundError(None, prim.name, (
+        f"Could not find a kernel for op '{prim.name}' with dtype {dt.name}: it supports {kinds} "
+        f"dtypes. Cast the input with tapegrad.cast first. [Op:{prim.name}]"))
+
+
+def describe(inputs):
+    """'float32[2, 3], int32[]' for error messages."""
+    return ", ".join(f"{_dt.from_numpy(t._value.dtype).name}{list(t._value.shape)}" for t in inputs)
+
+
+def _kernel_error(prim, inputs, params, exc):
+    desc = describe(inputs)
+    extra = "".join(f", {k}={v!r}" for k, v in params.items())
+    return errors.InvalidArgumentError(None, prim.name, (
+        f"{prim.name} failed on inputs ({desc}{extra}): {exc} [Op:{prim.name}]"))
+
+
+_KIND_NAMES = {"f": "floating", "c": "complex", "i": "signed integer", "u": "unsigned integer", "b": "bool"}
+_KIND = {np_dtype: dt._kind for np_dtype, dt in _dt._NP.items()}
+
+
+def _record(prim, inputs, outs, params, out):
+    for tape in _state.tapes:
+        tracked = tape._tracked
+        in_ids = None
+        for i, t in enumerate(inputs):
+            if t._id in tracked and t._value.dtype in _TRAINABLE:
+                if in_ids is None:
+                    in_ids = [None] * len(inputs)
+                in_ids[i] = t._id
+        if in_ids is None:
+            continue
+        out_ids = []
+        for o in outs:
+            if o._value.dtype in _TRAINABLE:
+                tracked.add(o._id)
+                out_ids.append(o._id)
+            else:
+                out_ids.append(None)
+        saved = inputs if prim.save_inputs else tuple(
+            Spec(t._value.shape, _dt.from_numpy(t._value.dtype)) for t in inputs)
+        if prim.save_output:
+            kept = out
+        elif prim.multiple_results:
+            kept = tuple(Spec(o._value.shape, _dt.from_numpy(o._value.dtype)) for o in outs)
+        else:
+            kept = None
+        tape._entries.append((prim, in_ids, out_ids, saved, kept, params))

@@ -1,0 +1,326 @@
+"""GradientTape: recording and the iterative backward pass (TF's tape.h in Python).
+
+A tape holds a list of entries in execution order (already a topological
+order) and the set of tensor ids it tracks: watched sources plus outputs of
+recorded entries. An entry is ``(prim, in_ids, out_ids, saved, kept, params)``
+where ``in_ids[i]`` is None for inputs the tape does not track, ``saved`` are
+the inputs (or their Specs) and ``kept`` the output(s) if the rule needs them.
+"""
+import enum
+import warnings
+
+from . import nest
+from .context import state as _state
+from .dispatch import _TRAINABLE, execute
+from .tensor import Tensor, Variable, convert_to_tensor
+
+
+class UnconnectedGradients(enum.Enum):
+    """What ``gradient`` returns for a source not connected to the target."""
+
+    NONE = "none"
+    ZERO = "zero"
+
+
+class GradientTape:
+    """Records operations for automatic differentiation.
+
+    Args:
+      persistent: if True, ``gradient`` may be called more than once.
+      watch_accessed_variables: if True, trainable variables read while the
+        tape is recording are watched automatically.
+
+    >>> x = tapegrad.Variable(3.0)
+    >>> with tapegrad.GradientTape() as tape:
+    ...     y = x * x
+    >>> print(tape.gradient(y, x))
+    tapegrad.Tensor(6.0, shape=(), dtype=float32)
+    """
+
+    def __init__(self, persistent=False, watch_accessed_variables=True):
+        self._persistent = persistent
+        self._watch_accessed_variables = watch_accessed_variables
+        self._recording = False
+        self._entries = None  # None: no tape yet, or consumed by a non-persistent gradient
+        self._tracked = None
+        self._watched = None  # id -> Variable, in watch order
+
+    # --- context -------------------------------------------------------
+    def __enter__(self):
+        self._push_tape()
+        return self
+
+    def __exit__(self, typ, value, traceback):
+        if self._recording:
+            self._pop_tape()
+
+    def _ensure_tape(self):
+        if self._entries is None:
+            self._entries = []
+            self._tracked = set()
+            self._watched = {}
+
+    def _push_tape(self):
+        if self._recording:
+            raise ValueError("Tape is still recording, This can happen if you try to re-enter an "
+                             "already-active tape.")
+        self._ensure_tape()
+        _state.tapes.append(self)
+        self._recording = True
+
+    def _pop_tape(self):
+        if not self._recording:
+            raise ValueError("Tape is not recording.")
+        tapes = _state.tapes
+        for i in range(len(tapes) - 1, -1, -1):
+            if tapes[i] is self:
+                del tapes[i]
+                break
+        self._recording = False
+
+    # --- watching ------------------------------------------------------
+    def watch(self, tensor):
+        """Ensures ``tensor`` (a Tensor, Variable or any nest of them) is tracked."""
+        self._ensure_tape()
+        for t in nest.flatten(tensor):
+            if not isinstance(t, (Tensor, Variable)):
+                raise ValueError(f"Passed in object {t!r} of type {type(t).__name__!r}, not tf.Tensor or "
+                                 "tf.Variable or ExtensionType.")
+            if t._value.dtype not in _TRAINABLE:
+                warnings.warn(f"The dtype of the watched tensor must be floating (e.g. tf.float32), "
+                              f"got {t.dtype!r}", stacklevel=2)
+            if isinstance(t, Variable):
+                self._watched.setdefault(t._id, t)
+            self._tracked.add(t._id)
+
+    def _variable_accessed(self, var):
+        if self._watch_accessed_variables and var._trainable:
+            self._watched.setdefault(var._id, var)
+            self._tracked.add(var._id)
+
+    def watched_variables(self):
+        """The variables watched by this tape, in the order they were first watched."""
+        return tuple(self._watched.values()) if self._watched else ()
+
+    # --- control -------------------------------------------------------
+    def stop_recording(self):
+        """A context manager that temporarily stops recording on this tape."""
+        return _StopRecording(self)
+
+    def reset(self):
+        """Clears everything recorded so far; the tape keeps recording if it was."""
+        recording = self._recording
+        if recording:
+            self._pop_tape()
+        self._entries = None
+        self._ensure_tape()
+        if recording:
+            self._push_tape()
+
+    # --- differentiation -----------------------------------------------
+    def gradient(self, target, sources, output_gradients=None,
+                 unconnected_gradients=UnconnectedGradients.NONE):
+        """Gradient of ``target`` with respect to ``sources``.
+
+        Args:
+          target: a Tensor, Variable or nest of them; several or non-scalar
+            targets mean the gradient of their sum.
+          sources: a Tensor, Variable or nest of them; the result has this structure.
+          output_gradients: optional cotangents, one per flattened target
+            (None entries mean ones); shapes and dtypes must match the targets.
+          unconnected_gradients: 'none' (default) or 'zero' for sources that the
+            target does not depend on.
+
+        Returns:
+          Gradients with the structure of ``sources``; None (or zeros) where unconnected.
+
+        Raises:
+          RuntimeError: a non-persistent tape was already used.
+          ValueError: malformed ``output_gradients`` or ``unconnected_gradients``.
+        """
+        if self._entries is None:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of "
+                               "gradients (or jacobians)")
+        if self._recording:
+            if not self._persistent:
+                self._pop_tape()
+            else:
+                _warn_once("Calling GradientTape.gradient on a persistent tape inside its context is "
+                           "significantly less efficient than calling it outside the context (it causes "
+                           "the gradient ops to be recorded on the tape, leading to increased CPU and "
+                           "memory usage). Only call GradientTape.gradient inside the context if you "
+                           "actually want to trace the gradient in order to compute higher order derivatives.")
+        unconnected = _unconnected(unconnected_gradients)
+        flat_targets = [_as_target(t) for t in nest.flatten(target)]
+        flat_sources = nest.flatten(sources)
+        source_ids = []
+        for s in flat_sources:
+            if not isinstance(s, (Tensor, Variable)):
+                raise ValueError(f"GradientTape.gradient sources must be Tensors or Variables, got {s!r} "
+                                 f"of type {type(s).__name__}.")
+            if s._value.dtype not in _TRAINABLE:
+                warnings.warn(f"The dtype of the source tensor must be floating (e.g. tf.float32) when "
+                              f"calling GradientTape.gradient, got {s.dtype!r}", stacklevel=2)
+                source_ids.append(None)
+            else:
+                source_ids.append(s._id)
+        seeds = _seeds(flat_targets, output_gradients)
+        entries = self._entries
+        if not self._persistent:
+            self._entries = None
+        cots = backward(entries, seeds, {i for i in source_ids if i is not None}, self._persistent)
+        grads = []
+        for s, sid in zip(flat_sources, source_ids):
+            g = cots.get(sid) if sid is not None else None
+            if g is None and unconnected is UnconnectedGradients.ZERO:
+                from ..ops.array import zeros
+                g = zeros(s._value.shape, dtype=s.dtype)
+            grads.append(g)
+        return nest.pack_sequence_as(sources, grads)
+
+
+class _StopRecording:
+    def __init__(self, tape):
+        self._tape = tape
+
+    def __enter__(self):
+        if not self._tape._recording:
+            raise RuntimeError("Trying to stop recording a tape which is not recording.")
+        self._tape._pop_tape()
+
+    def __exit__(self, *exc):
+        self._tape._push_tape()
+
+
+_warned = set()
+
+
+def _warn_once(msg):
+    if msg not in _warned:
+        _warned.add(msg)
+        warnings.warn(msg, stacklevel=3)
+
+
+def _unconnected(value):
+    try:
+        return UnconnectedGradients(value.value if isinstance(value, UnconnectedGradients) else value)
+    except ValueError:
+        raise ValueError(f"Unknown value for unconnected_gradients: {value!r}; use 'none' or 'zero' "
+                         "(tapegrad.UnconnectedGradients.NONE / ZERO).") from None
+
+
+def _as_target(t):
+    if isinstance(t, Variable):
+        return t._read()
+    if not isinstance(t, Tensor):
+        raise ValueError(f"GradientTape.gradient target must be a Tensor or Variable, got {t!r} of type "
+                         f"{type(t).__name__}.")
+    if t._value.dtype not in _TRAINABLE:
+        warnings.warn(f"The dtype of the target tensor must be floating (e.g. tf.float32) when calling "
+                      f"GradientTape.gradient, got {t.dtype!r}", stacklevel=3)
+    return t
+
+
+def _seeds(targets, output_gradients):
+    """(id, cotangent) for each target: ones, or the validated output gradient."""
+    from ..ops.array import ones_like
+    if output_gradients is None:
+        ogs = [None] * len(targets)
+    else:
+        ogs = nest.flatten(output_gradients)
+        if len(ogs) != len(targets):
+            raise ValueError(f"output_gradients has {len(ogs)} entries but target has {len(targets)}: "
+                             "pass one per (flattened) target, or None for ones.")
+    seeds = []
+    for k, (t, og) in enumerate(zip(targets, ogs)):
+        if t._value.dtype not in _TRAINABLE:
+            continue
+        if og is None:
+            og = ones_like(t)
+        else:
+            try:
+                og = convert_to_tensor(og, dtype=t.dtype)
+            except (TypeError, ValueError) as e:
+                raise ValueError(f"output_gradients[{k}] must have the target's dtype {t.dtype.name}: {e}") from None
+            if og._value.shape != t._value.shape:
+                raise ValueError(f"output_gradients[{k}] has shape {og.shape} but target {k} has shape "
+                                 f"{t.shape}; they must be equal.")
+        seeds.append((t._id, og))
+    return seeds
+
+
+def _shape(x):
+    return x._value.shape if type(x) is Tensor else x.shape
+
+
+def backward(entries, seeds, source_ids, persistent):
+    """Walks ``entries`` backwards from ``seeds``; returns {tensor id: cotangent}.
+
+    Only rules of inputs that lead to a source run. Cotangents of sources are
+    kept; others are dropped once consumed; a non-persistent tape's entries are
+    freed as the walk passes them.
+    """
+    from ..ops.math import add_p
+    n = len(entries)
+    relevant = set(source_ids)
+    for k in range(n):
+        e = entries[k]
+        for iid in e[1]:
+            if iid in relevant:
+                relevant.update(o for o in e[2] if o is not None)
+                break
+    cots = {}
+
+    def accumulate(tid, g):
+        prev = cots.get(tid)
+        cots[tid] = g if prev is None else execute(add_p, (prev, g), {})
+
+    for tid, g in seeds:
+        if tid in relevant:
+            accumulate(tid, g)
+    for k in range(n - 1, -1, -1):
+        prim, in_ids, out_ids, saved, kept, params = entries[k]
+        if not persistent:
+            entries[k] = None
+        if prim.multiple_results:
+            gs = [cots.get(o) if o in source_ids else cots.pop(o, None) for o in out_ids]
+            if all(g is None for g in gs):
+                continue
+            g = tuple(_zeros_for(kept[i]) if gi is None else gi for i, gi in enumerate(gs))
+        else:
+            oid = out_ids[0]
+            g = cots.get(oid) if oid in source_ids else cots.pop(oid, None)
+            if g is None:
+                continue
+        rules = prim.vjp
+        if type(rules) is tuple:
+            for i, iid in enumerate(in_ids):
+                if iid in relevant and rules[i] is not None:
+                    gi = rules[i](g, kept, *saved, **params)
+                    if gi is not None:
+                        accumulate(iid, _fit(gi, saved[i]))
+        elif any(iid in relevant for iid in in_ids):
+            for iid, gi, x in zip(in_ids, rules(g, kept, *saved, **params), saved):
+                if iid in relevant and gi is not None:
+                    accumulate(iid, _fit(gi, x))
+    return cots
+
+
+def _zeros_for(x):
+    from ..ops.array import zeros
+    return zeros(_shape(x), dtype=x.dtype)
+
+
+def _fit(g, x):
+    """Sums a broadcast cotangent back to the shape of input ``x``."""
+    shape = _shape(x)
+    if g._value.shape == shape:
+        return g
+    from ..ops.array import reshape
+    from ..ops.reduce import reduce_sum
+    gshape = g._value.shape
+    lead = len(gshape) - len(shape)
+    axes = list(range(lead)) + [lead + i for i, d in enumerate(shape) if d == 1 and gshape[lead + i] != 1]
+    if axes:
+        g = reduce_sum(g, axis=axes)
+    return reshape(g, shape) if g._value.shape != shape else g

@@ -1,0 +1,77 @@
+"""Shared helpers for op modules: argument conversion and dtype checks."""
+import numpy as np
+
+from .. import errors
+from .._core import dtypes as _dt
+from .._core.dispatch import execute
+from .._core.tensor import Tensor, Variable, convert_to_tensor
+
+NO_PARAMS = {}
+
+
+def tensor(x, dtype=None):
+    """``x`` as a Tensor (fast path for Tensors)."""
+    if type(x) is Tensor and dtype is None:
+        return x
+    return convert_to_tensor(x, dtype=dtype)
+
+
+def pair(name, x, y):
+    """Converts a binary op's operands with TF's rules.
+
+    The first Tensor (or Variable) operand fixes the dtype; Python and NumPy
+    operands are converted to it (TypeError when TF would refuse, e.g. 1.5 to
+    int32); two Tensors of different dtypes are an InvalidArgumentError.
+    """
+    if type(x) is not Tensor and isinstance(x, Variable):
+        x = x._read()
+    if type(y) is not Tensor and isinstance(y, Variable):
+        y = y._read()
+    if type(x) is not Tensor:
+        x = convert_to_tensor(x, dtype=_dt.from_numpy(y._value.dtype) if isinstance(y, Tensor) else None)
+    if type(y) is not Tensor:
+        y = convert_to_tensor(y, dtype=_dt.from_numpy(x._value.dtype))
+    a, b = x._value.dtype, y._value.dtype
+    if a is not b and a != b:
+        raise errors.InvalidArgumentError(None, name, (
+            f"cannot compute {name} as input #1(zero-based) was expected to be a {_dt.from_numpy(a).name} "
+            f"tensor but is a {_dt.from_numpy(b).name} tensor [Op:{name}]. Operands of a binary op must "
+            "have the same dtype: cast one with tapegrad.cast."))
+    return x, y
+
+
+def same_dtype(name, tensors):
+    """Checks that all tensors share the first one's dtype (InvalidArgumentError otherwise)."""
+    d0 = tensors[0]._value.dtype
+    for i, t in enumerate(tensors[1:], 1):
+        if t._value.dtype != d0:
+            raise errors.InvalidArgumentError(None, name, (
+                f"cannot compute {name} as input #{i}(zero-based) was expected to be a "
+                f"{_dt.from_numpy(d0).name} tensor but is a {_dt.from_numpy(t._value.dtype).name} tensor "
+                f"[Op:{name}]"))
+
+
+def dtype_of(t):
+    return _dt.from_numpy(t._value.dtype)
+
+
+def is_complex(t):
+    return t._value.dtype.kind == "c"
+
+
+def normalize_axis(name, axis, ndim):
+    """An int axis in [0, ndim) from one in [-ndim, ndim); InvalidArgumentError otherwise."""
+    axis = int(axis)
+    if not -ndim <= axis < ndim:
+        raise errors.InvalidArgumentError(None, name, (
+            f"axis {axis} is out of bounds for a tensor of rank {ndim}: expected an axis in "
+            f"[{-ndim}, {ndim}) [Op:{name}]"))
+    return axis + ndim if axis < 0 else axis
+
+
+def np_dtype(dtype):
+    return _dt.as_dtype(dtype)._np
+
+
+__all__ = ["NO_PARAMS", "tensor", "pair", "same_dtype", "dtype_of", "is_complex", "normalize_axis",
+           "np_dtype", "execute", "Tensor", "np"]
