@@ -127,4 +127,4 @@ def shape_of(x):
 
 
 __all__ = ["zeros", "ones", "zeros_like", "ones_like", "fill", "identity", "stop_gradient", "reshape",
-           "broadcast_to", "dtype_of"]
+           "broadcast_to"]

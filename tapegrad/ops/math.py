@@ -200,3 +200,7 @@ def ones_like(x, dtype=None, name=None):
 def zeros_like(x, dtype=None, name=None):
     from . import array
     return array.zeros_like(x, dtype=dtype)
+
+
+__all__ = ["add", "subtract", "multiply", "negative", "realdiv", "truediv", "divide", "sin", "cos", "exp",
+           "log", "square", "sqrt", "pow", "greater", "not_equal", "where", "cast", "conj"]

@@ -42,3 +42,6 @@ def reduce_sum(input_tensor, axis=None, keepdims=False, name=None):
     """Sum over ``axis`` (int, list, negative ok; None = all)."""
     x = tensor(input_tensor)
     return execute(reduce_sum_p, (x,), {"axes": _axes("reduce_sum", axis, x._value.ndim), "keepdims": bool(keepdims)})
+
+
+__all__ = ["reduce_sum"]
