@@ -31,8 +31,8 @@ class OpSpec:
 
 
 def all_specs():
-    from . import core
+    from . import array, core, math, random, reduce
     out = []
-    for module in (core,):
+    for module in (core, math, array, reduce, random):
         out.extend(module.SPECS)
     return out

@@ -1,0 +1,8 @@
+"""Specs for tapegrad/ops/array.py."""
+import numpy as np
+
+import tapegrad as tg
+
+from . import OpSpec
+
+SPECS = []
