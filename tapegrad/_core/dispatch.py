@@ -65,29 +65,30 @@ _KIND = {np_dtype: dt._kind for np_dtype, dt in _dt._NP.items()}
 
 
 def _record(prim, inputs, outs, params, out):
+    """Appends an entry to every recording tape that tracks one of ``inputs``.
+
+    Tapes track only trainable (float/complex) tensors, so a tracked input
+    always carries gradient; outputs of other dtypes are not tracked.
+    """
+    entry = None
     for tape in _state.tapes:
         tracked = tape._tracked
-        in_ids = None
-        for i, t in enumerate(inputs):
-            if t._id in tracked and t._value.dtype in _TRAINABLE:
-                if in_ids is None:
-                    in_ids = [None] * len(inputs)
-                in_ids[i] = t._id
-        if in_ids is None:
+        in_ids = [t._id if t._id in tracked else None for t in inputs]
+        if in_ids.count(None) == len(in_ids):
             continue
-        out_ids = []
-        for o in outs:
-            if o._value.dtype in _TRAINABLE:
-                tracked.add(o._id)
-                out_ids.append(o._id)
+        if entry is None:
+            out_ids = [o._id if o._value.dtype in _TRAINABLE else None for o in outs]
+            if out_ids.count(None) == len(out_ids):
+                return
+            saved = inputs if prim.save_inputs else tuple(Spec(t._value.shape, t._value.dtype) for t in inputs)
+            if prim.save_output:
+                kept = out
+            elif prim.multiple_results:
+                kept = tuple(Spec(o._value.shape, o._value.dtype) for o in outs)
             else:
-                out_ids.append(None)
-        saved = inputs if prim.save_inputs else tuple(
-            Spec(t._value.shape, _dt.from_numpy(t._value.dtype)) for t in inputs)
-        if prim.save_output:
-            kept = out
-        elif prim.multiple_results:
-            kept = tuple(Spec(o._value.shape, _dt.from_numpy(o._value.dtype)) for o in outs)
-        else:
-            kept = None
-        tape._entries.append((prim, in_ids, out_ids, saved, kept, params))
+                kept = None
+            entry = (prim, in_ids, out_ids, saved, kept, params)
+        elif in_ids != entry[1]:
+            entry = (prim, in_ids) + entry[2:]
+        tracked.update(i for i in entry[2] if i is not None)
+        tape._entries.append(entry)

@@ -65,11 +65,16 @@ class Primitive:
 class Spec:
     """Shape and dtype of a tensor a rule does not need the value of."""
 
-    __slots__ = ("shape", "dtype")
+    __slots__ = ("shape", "_np_dtype")
 
-    def __init__(self, shape, dtype):
+    def __init__(self, shape, np_dtype):
         self.shape = shape
-        self.dtype = dtype
+        self._np_dtype = np_dtype
+
+    @property
+    def dtype(self):
+        from .dtypes import from_numpy
+        return from_numpy(self._np_dtype)
 
     @property
     def ndim(self):

@@ -89,12 +89,13 @@ class GradientTape:
             if t._value.dtype not in _TRAINABLE:
                 warnings.warn(f"The dtype of the watched tensor must be floating (e.g. tf.float32), "
                               f"got {t.dtype!r}", stacklevel=2)
+                continue  # tracked ids are trainable only: such a tensor gets a None gradient
             if isinstance(t, Variable):
                 self._watched.setdefault(t._id, t)
             self._tracked.add(t._id)
 
     def _variable_accessed(self, var):
-        if self._watch_accessed_variables and var._trainable:
+        if self._watch_accessed_variables and var._trainable and var._value.dtype in _TRAINABLE:
             self._watched.setdefault(var._id, var)
             self._tracked.add(var._id)
 
@@ -249,10 +250,6 @@ def _seeds(targets, output_gradients):
     return seeds
 
 
-def _shape(x):
-    return x._value.shape if type(x) is Tensor else x.shape
-
-
 def backward(entries, seeds, source_ids, persistent):
     """Walks ``entries`` backwards from ``seeds``; returns {tensor id: cotangent}.
 
@@ -265,19 +262,14 @@ def backward(entries, seeds, source_ids, persistent):
     relevant = set(source_ids)
     for k in range(n):
         e = entries[k]
-        for iid in e[1]:
-            if iid in relevant:
-                relevant.update(o for o in e[2] if o is not None)
-                break
+        if not relevant.isdisjoint(e[1]):
+            relevant.update(e[2])
+    relevant.discard(None)
     cots = {}
-
-    def accumulate(tid, g):
-        prev = cots.get(tid)
-        cots[tid] = g if prev is None else execute(add_p, (prev, g), {})
-
     for tid, g in seeds:
         if tid in relevant:
-            accumulate(tid, g)
+            prev = cots.get(tid)
+            cots[tid] = g if prev is None else execute(add_p, (prev, g), {})
     for k in range(n - 1, -1, -1):
         prim, in_ids, out_ids, saved, kept, params = entries[k]
         if not persistent:
@@ -294,28 +286,30 @@ def backward(entries, seeds, source_ids, persistent):
                 continue
         rules = prim.vjp
         if type(rules) is tuple:
-            for i, iid in enumerate(in_ids):
-                if iid in relevant and rules[i] is not None:
-                    gi = rules[i](g, kept, *saved, **params)
-                    if gi is not None:
-                        accumulate(iid, _fit(gi, saved[i]))
-        elif any(iid in relevant for iid in in_ids):
-            for iid, gi, x in zip(in_ids, rules(g, kept, *saved, **params), saved):
-                if iid in relevant and gi is not None:
-                    accumulate(iid, _fit(gi, x))
+            grads = [rules[i](g, kept, *saved, **params) if iid in relevant and rules[i] is not None else None
+                     for i, iid in enumerate(in_ids)]
+        elif relevant.isdisjoint(in_ids):
+            continue
+        else:
+            grads = rules(g, kept, *saved, **params)
+        for iid, gi, x in zip(in_ids, grads, saved):
+            if gi is None or iid not in relevant:
+                continue
+            shape = x._value.shape if type(x) is Tensor else x.shape
+            if gi._value.shape != shape:
+                gi = _unbroadcast(gi, shape)
+            prev = cots.get(iid)
+            cots[iid] = gi if prev is None else execute(add_p, (prev, gi), {})
     return cots
 
 
 def _zeros_for(x):
     from ..ops.array import zeros
-    return zeros(_shape(x), dtype=x.dtype)
+    return zeros(x._value.shape if type(x) is Tensor else x.shape, dtype=x.dtype)
 
 
-def _fit(g, x):
-    """Sums a broadcast cotangent back to the shape of input ``x``."""
-    shape = _shape(x)
-    if g._value.shape == shape:
-        return g
+def _unbroadcast(g, shape):
+    """Sums a broadcast cotangent back to ``shape``."""
     from ..ops.array import reshape
     from ..ops.reduce import reduce_sum
     gshape = g._value.shape

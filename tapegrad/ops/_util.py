@@ -23,14 +23,16 @@ def pair(name, x, y):
     operands are converted to it (TypeError when TF would refuse, e.g. 1.5 to
     int32); two Tensors of different dtypes are an InvalidArgumentError.
     """
+    if type(x) is Tensor and type(y) is Tensor and x._value.dtype is y._value.dtype:
+        return x, y
     if type(x) is not Tensor and isinstance(x, Variable):
         x = x._read()
     if type(y) is not Tensor and isinstance(y, Variable):
         y = y._read()
     if type(x) is not Tensor:
-        x = convert_to_tensor(x, dtype=_dt.from_numpy(y._value.dtype) if isinstance(y, Tensor) else None)
+        x = _operand(x, y._value.dtype) if isinstance(y, Tensor) else convert_to_tensor(x)
     if type(y) is not Tensor:
-        y = convert_to_tensor(y, dtype=_dt.from_numpy(x._value.dtype))
+        y = _operand(y, x._value.dtype)
     a, b = x._value.dtype, y._value.dtype
     if a is not b and a != b:
         raise errors.InvalidArgumentError(None, name, (
@@ -38,6 +40,22 @@ def pair(name, x, y):
             f"tensor but is a {_dt.from_numpy(b).name} tensor [Op:{name}]. Operands of a binary op must "
             "have the same dtype: cast one with tapegrad.cast."))
     return x, y
+
+
+_SCALARS = {}  # (value, type, numpy dtype) -> Tensor: Python operands are converted once
+
+
+def _operand(value, np_dtype):
+    """A non-tensor operand converted to ``np_dtype`` (cached for Python scalars)."""
+    if type(value) in (float, int, bool):
+        key = (value, type(value), np_dtype)
+        t = _SCALARS.get(key)
+        if t is None:
+            t = convert_to_tensor(value, dtype=_dt.from_numpy(np_dtype))
+            if len(_SCALARS) < 4096:
+                _SCALARS[key] = t
+        return t
+    return convert_to_tensor(value, dtype=_dt.from_numpy(np_dtype))
 
 
 def same_dtype(name, tensors):
