@@ -10,6 +10,7 @@ from ._core.custom_gradient import custom_gradient, grad_pass_through
 from ._core.dtypes import (DType, as_dtype, bfloat16, bool, complex64, complex128, double, float16,  # noqa: A004
                            float32, float64, half, int8, int16, int32, int64, string, uint8, uint16,
                            uint32, uint64)
+from ._core.primitive import RegisterGradient, no_gradient
 from ._core.shape import TensorShape
 from ._core.tape import GradientTape, UnconnectedGradients
 from ._core.tensor import Tensor, Variable, constant, convert_to_tensor
@@ -17,7 +18,7 @@ from .ops import operators as _operators  # noqa: F401 - installs Tensor/Variabl
 from .ops.array import *  # noqa: F401,F403
 from .ops.math import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
-from . import math, testing  # noqa: E402
+from . import experimental, math, testing  # noqa: E402
 
 newaxis = None
 __version__ = "0.1.0"

@@ -23,8 +23,9 @@ class Primitive:
     Args:
       name: unique name (used in error messages and the registry).
       impl: the kernel, ``impl(*arrays, **params) -> array`` (tuple if multiple_results).
-      vjp: the VJP rule(s), see the module docstring. None with
-        ``differentiable=False`` marks an op whose outputs carry no gradient.
+      vjp: the VJP rule(s), see the module docstring. A differentiable
+        primitive without one raises LookupError when a gradient reaches it
+        (register one with ``RegisterGradient``).
       jvp: forward-mode rule slot (``jvp(tangents, out, *inputs, **params)``).
       differentiable: False for round/argmax/comparisons: outputs are not recorded.
       linear: True when the op is linear in its (first) input.
@@ -40,9 +41,6 @@ class Primitive:
 
     def __init__(self, name, impl, vjp=None, *, jvp=None, differentiable=True, linear=False,
                  save_inputs=True, save_output=False, multiple_results=False, kinds=None, register=True):
-        if differentiable and vjp is None:
-            raise ValueError(f"Primitive {name!r} is differentiable but has no VJP rule; "
-                             "pass vjp=... or differentiable=False.")
         self.name = name
         self.impl = impl
         self.vjp = vjp
@@ -58,8 +56,70 @@ class Primitive:
                 raise ValueError(f"A primitive named {name!r} is already registered.")
             REGISTRY[name] = self
 
+    def bind(self, *args, **params):
+        """Runs the primitive on tensor-like ``args`` (converted with TF's rules)."""
+        from .dispatch import execute
+        from .tensor import convert_to_tensor
+        return execute(self, tuple(convert_to_tensor(a) for a in args), params)
+
     def __repr__(self):
         return f"<Primitive {self.name}>"
+
+
+def _lookup(op_type):
+    prim = REGISTRY.get(op_type)
+    if prim is None:
+        raise KeyError(f"No primitive named {op_type!r} is registered; create it with "
+                       "tapegrad.experimental.Primitive(name, impl) first.")
+    return prim
+
+
+class _Op:
+    """What a TF-style gradient function sees: ``op.inputs``, ``op.outputs``, ``op.get_attr``."""
+
+    def __init__(self, prim, inputs, outputs, params):
+        self.type = self.name = prim.name
+        self.inputs = list(inputs)
+        self.outputs = list(outputs) if isinstance(outputs, tuple) else [outputs]
+        self._params = params
+
+    def get_attr(self, name):
+        return self._params[name]
+
+
+class RegisterGradient:
+    """Decorator registering ``grad_fn(op, *output_grads) -> input grads`` for a primitive.
+
+    >>> cube_p = tapegrad.experimental.Primitive("cube", lambda x: x ** 3)
+    >>> @tapegrad.RegisterGradient("cube")
+    ... def _cube_grad(op, grad):
+    ...     return grad * 3 * op.inputs[0] ** 2
+    """
+
+    def __init__(self, op_type):
+        if not isinstance(op_type, str):
+            raise TypeError(f"op_type must be a string, got {op_type!r}")
+        self._op_type = op_type
+
+    def __call__(self, grad_fn):
+        prim = _lookup(self._op_type)
+
+        def rule(g, out, *inputs, **params):
+            gs = g if prim.multiple_results else (g,)
+            grads = grad_fn(_Op(prim, inputs, out, params), *gs)
+            return list(grads) if isinstance(grads, (list, tuple)) else [grads]
+
+        prim.vjp = rule
+        prim.differentiable = True
+        prim.save_inputs = prim.save_output = True
+        return grad_fn
+
+
+def no_gradient(op_type):
+    """Marks the primitive ``op_type`` as not differentiable (its outputs carry no gradient)."""
+    prim = _lookup(op_type)
+    prim.differentiable = False
+    prim.vjp = None
 
 
 class Spec:

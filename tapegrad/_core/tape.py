@@ -285,6 +285,10 @@ def backward(entries, seeds, source_ids, persistent):
             if g is None:
                 continue
         rules = prim.vjp
+        if rules is None:
+            raise LookupError(f"No gradient defined for operation '{prim.name}'. Register one with "
+                              f"tapegrad.RegisterGradient('{prim.name}'), or mark the op with "
+                              f"tapegrad.no_gradient('{prim.name}') if it has none.")
         if type(rules) is tuple:
             grads = [rules[i](g, kept, *saved, **params) if iid in relevant and rules[i] is not None else None
                      for i, iid in enumerate(in_ids)]
