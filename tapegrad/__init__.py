@@ -16,6 +16,8 @@ from ._core.tape import GradientTape, UnconnectedGradients
 from ._core.tensor import Tensor, Variable, constant, convert_to_tensor
 from .ops import operators as _operators  # noqa: F401 - installs Tensor/Variable operators
 from .ops.array import *  # noqa: F401,F403
+from .ops.control_flow import *  # noqa: F401,F403
+from .ops.logging import print  # noqa: F401,A004
 from .ops.math import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
 from . import experimental, math, testing  # noqa: E402

@@ -9,6 +9,8 @@ the inputs (or their Specs) and ``kept`` the output(s) if the rule needs them.
 import enum
 import warnings
 
+import numpy as np
+
 from . import nest
 from .context import state as _state
 from .dispatch import _TRAINABLE, execute
@@ -178,6 +180,72 @@ class GradientTape:
                 g = zeros(s._value.shape, dtype=s.dtype)
             grads.append(g)
         return nest.pack_sequence_as(sources, grads)
+
+
+    def _rows(self, target, sources, seeds_np):
+        """One backward pass per seed (a NumPy cotangent for ``target``); rows[i][j] for source j."""
+        if self._entries is None:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of "
+                               "gradients (or jacobians)")
+        if self._recording and not self._persistent:
+            self._pop_tape()
+        target = _as_target(target)
+        ids = {s._id for s in sources}
+        entries = self._entries
+        rows = []
+        for seed in seeds_np:
+            cots = backward(entries, [(target._id, Tensor(seed))], ids, persistent=True)
+            rows.append([cots.get(s._id) for s in sources])
+        if not self._persistent:
+            self._entries = None
+        return rows
+
+    def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
+                 parallel_iterations=None, experimental_use_pfor=True):
+        """Jacobian of ``target`` with respect to each source: shape ``target.shape + source.shape``.
+
+        Computed with one backward pass per element of ``target`` (recorded by an
+        enclosing tape, so Hessians come from the jacobian of a gradient).
+        """
+        from ..ops.array import reshape, stack, zeros
+        unconnected = _unconnected(unconnected_gradients)
+        flat_sources = nest.flatten(sources)
+        t = _as_target(target)
+        shape, np_dtype = t._value.shape, t._value.dtype
+        size = int(t._value.size)
+        seeds = (np.eye(size, dtype=np_dtype)[i].reshape(shape) for i in range(size))
+        rows = self._rows(t, flat_sources, seeds)
+        out = []
+        for j, s in enumerate(flat_sources):
+            col = [r[j] for r in rows]
+            if all(g is None for g in col) and unconnected is UnconnectedGradients.NONE:
+                out.append(None)
+                continue
+            col = [zeros(s._value.shape, dtype=s.dtype) if g is None else g for g in col]
+            full = stack(col) if col else zeros((0,) + s._value.shape, dtype=s.dtype)
+            out.append(reshape(full, shape + s._value.shape))
+        return nest.pack_sequence_as(sources, out)
+
+    def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
+                       parallel_iterations=None, experimental_use_pfor=True):
+        """Per-example Jacobians: ``[b] + target.shape[1:] + source.shape[1:]``.
+
+        Assumes example ``i`` of ``target`` depends only on example ``i`` of ``source``.
+        """
+        from ..ops.array import reshape, stack, zeros
+        _unconnected(unconnected_gradients)
+        t = _as_target(target)
+        ys, xs = t._value.shape, source._value.shape
+        if not ys or not xs or ys[0] != xs[0]:
+            raise ValueError(f"batch_jacobian needs target and source with the same leading (batch) "
+                             f"dimension; got target shape {t.shape} and source shape {source.shape}.")
+        b, m = ys[0], int(np.prod(ys[1:], dtype=np.int64))
+        seeds = (np.eye(m, dtype=t._value.dtype)[np.zeros(b, dtype=int) + i].reshape(ys) for i in range(m))
+        col = [r[0] for r in self._rows(t, [source], seeds)]
+        if all(g is None for g in col):
+            return zeros((b,) + ys[1:] + xs[1:], dtype=source.dtype)
+        col = [zeros(xs, dtype=source.dtype) if g is None else g for g in col]
+        return reshape(stack(col, axis=1), (b,) + ys[1:] + xs[1:])
 
 
 class _StopRecording:

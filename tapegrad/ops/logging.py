@@ -1,0 +1,51 @@
+"""tapegrad.print: TF's formatting of tensors (summarized, %g floats)."""
+import sys
+
+import numpy as np
+
+from .._core import nest
+from .._core.tensor import Tensor, Variable
+
+
+def _format_array(a, summarize, indent=1):
+    if a.ndim == 0:
+        v = a[()]
+        if a.dtype.kind == "b":
+            return "1" if v else "0"
+        if a.dtype.kind == "f" or a.dtype.kind == "V":
+            return format(float(v), "g")
+        return str(v)
+    n = a.shape[0]
+    if summarize is not None and summarize >= 0 and n > 2 * summarize:
+        idx = list(range(summarize)) + [None] + list(range(n - summarize, n))
+    else:
+        idx = list(range(n))
+    parts = ["..." if i is None else _format_array(a[i], summarize, indent + 1) for i in idx]
+    sep = " " if a.ndim == 1 else "\n" + " " * indent
+    return "[" + sep.join(parts) + "]"
+
+
+def _format(x, summarize):
+    if isinstance(x, (Tensor, Variable)):
+        return _format_array(np.asarray(x._value), summarize)
+    if isinstance(x, dict):
+        return "{" + ", ".join(f"{k!r}: {_format(v, summarize)}" for k, v in x.items()) + "}"
+    if isinstance(x, (list, tuple)) and any(isinstance(v, (Tensor, Variable)) for v in nest.flatten(x)):
+        inner = ", ".join(_format(v, summarize) for v in x)
+        return f"[{inner}]" if isinstance(x, list) else f"({inner})"
+    return str(x)
+
+
+def print(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None):  # noqa: A001
+    """Prints tensors (and other values) like ``tf.print``: to stderr by default, summarized.
+
+    ``summarize`` is the number of leading and trailing elements kept per
+    dimension (-1 or None for all).
+    """
+    stream = sys.stderr if output_stream is None else output_stream
+    if summarize is not None and summarize < 0:
+        summarize = None
+    stream.write(sep.join(_format(x, summarize) for x in inputs) + end)
+
+
+__all__ = ["print"]
