@@ -14,6 +14,7 @@ from ._core.primitive import RegisterGradient, no_gradient
 from ._core.shape import TensorShape
 from ._core.tape import GradientTape, UnconnectedGradients
 from ._core.tensor import Tensor, Variable, constant, convert_to_tensor
+from .graph.function import function
 from .ops import operators as _operators  # noqa: F401 - installs Tensor/Variable operators
 from .ops.array import *  # noqa: F401,F403
 from .ops.control_flow import *  # noqa: F401,F403

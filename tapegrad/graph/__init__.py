@@ -1,0 +1,1 @@
+"""Graph mode. ``function`` currently executes eagerly (see function.py)."""

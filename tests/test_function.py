@@ -1,0 +1,44 @@
+"""tapegrad.function (eager execution until graph tracing lands): values, gradients, decorator forms."""
+import tapegrad as tf
+
+
+def test_decorator_forms_and_values():
+    @tf.function
+    def f(x):
+        return x * x + 1.0
+
+    @tf.function(reduce_retracing=True)
+    def g(x):
+        return f(x) * 2.0
+
+    x = tf.constant(3.0)
+    assert float(f(x)) == 10.0 and float(g(x)) == 20.0
+    assert f.python_function(x).numpy() == 10.0
+    assert f.__name__ == "f"
+
+
+def test_gradients_through_function_with_python_control_flow():
+    x = tf.Variable(2.0)
+
+    @tf.function
+    def step():
+        with tf.GradientTape() as tape:
+            y = x * x if x > 1.0 else x
+        return tape.gradient(y, x)
+
+    assert float(step()) == 4.0
+
+
+def test_methods():
+    class Model:
+        def __init__(self):
+            self.w = tf.Variable(2.0)
+
+        @tf.function
+        def __call__(self, x):
+            return self.w * x
+
+    m1, m2 = Model(), Model()
+    m2.w.assign(5.0)
+    assert float(m1(tf.constant(3.0))) == 6.0
+    assert float(m2(tf.constant(3.0))) == 15.0
