@@ -47,8 +47,8 @@ _SCALARS = {}  # (value, type, numpy dtype) -> Tensor: Python operands are conve
 
 def _operand(value, np_dtype):
     """A non-tensor operand converted to ``np_dtype`` (cached for Python scalars)."""
-    if type(value) in (float, int, bool):
-        key = (value, type(value), np_dtype)
+    if type(value) in (float, int, bool) and value == value and not (value == 0 and type(value) is float):
+        key = (value, type(value), np_dtype)  # NaN and signed zeros are not cached (they compare badly)
         t = _SCALARS.get(key)
         if t is None:
             t = convert_to_tensor(value, dtype=_dt.from_numpy(np_dtype))
