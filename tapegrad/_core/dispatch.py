@@ -42,10 +42,10 @@ def execute(prim, inputs, params):
 
 def _no_kernel(prim, x):
     dt = _dt.from_numpy(x._value.dtype)
-    kinds = " and ".join(_KIND_NAMES[k] for k in prim.kinds)
-    return errors.NotFoundError(None, prim.name, (
-        f"Could not find a kernel for op '{prim.name}' with dtype {dt.name}: it supports {kinds} "
-        f"dtypes. Cast the input with tapegrad.cast first. [Op:{prim.name}]"))
+    allowed = ", ".join(d.name for d in _dt._NP.values() if d._kind in prim.kinds)
+    return errors.InvalidArgumentError(None, prim.name, (
+        f"Value for attr 'T' of {dt.name} is not in the list of allowed values: {allowed}. "
+        f"Cast the input with tapegrad.cast first. [Op:{prim.name}]"))
 
 
 def describe(inputs):
