@@ -31,8 +31,8 @@ class OpSpec:
 
 
 def all_specs():
-    from . import array, core, math, random, reduce
+    from . import array, core, math, nn, random, reduce
     out = []
-    for module in (core, math, array, reduce, random):
+    for module in (core, math, array, reduce, random, nn):
         out.extend(module.SPECS)
     return out

@@ -1,0 +1,3 @@
+"""``tapegrad.nn``: neural-network ops, as ``tf.nn``."""
+from .ops.math import sigmoid, softplus, tanh  # noqa: F401 - TF exports these under tf.nn too
+from .ops.nn import *  # noqa: F401,F403
