@@ -4,6 +4,8 @@
 namespace re-exports the public API; op families live in ``tapegrad.ops``
 and each lists its public names in ``__all__``.
 """
+import warnings as _warnings
+
 from . import errors
 from ._core import nest
 from ._core.custom_gradient import custom_gradient, grad_pass_through
@@ -21,8 +23,11 @@ from .ops.control_flow import *  # noqa: F401,F403
 from .ops.logging import print  # noqa: F401,A004
 from .ops.math import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
-from . import experimental, math, nn, testing  # noqa: E402
+from . import experimental, math, nn, random, testing  # noqa: E402
 from . import keras  # noqa: E402
 
 newaxis = None
+
+# TF computes inf/nan silently; NumPy's RuntimeWarnings from tapegrad's kernels are noise.
+_warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"tapegrad\.")
 __version__ = "0.1.0"

@@ -324,9 +324,6 @@ def test_custom_gradient_function_is_differentiable_through_nested_tapes():
     assert val(g) == 12.0 and val(t2.gradient(g, x)) == 12.0
 
 
-@pytest.mark.xfail(reason="engine: custom_gradient pauses recording while the function runs; TF records the "
-                          "forward ops, so a tensor the function captures (not an argument) gets the forward "
-                          "gradient when no argument is watched (custom_gradient.py decorated())", strict=True)
 def test_captured_watched_tensor_gets_the_forward_gradient_when_no_argument_is_watched():
     c = tf.constant(2.0)
 

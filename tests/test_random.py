@@ -44,8 +44,6 @@ def test_namespace_lists_the_ops():
         assert callable(getattr(tf.random, name))
 
 
-@pytest.mark.xfail(reason="engine: tapegrad/__init__.py does not import the random namespace "
-                          "(add `random` to `from . import experimental, math, testing`)", strict=True)
 def test_plain_import_exposes_random():
     out = _run_fresh("import tapegrad as tf; print(tf.random.normal([2]).shape)")
     assert out.strip() == "(2,)"

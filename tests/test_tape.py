@@ -186,8 +186,6 @@ def test_watched_variables_survive_a_non_persistent_gradient():
     assert len(tape.watched_variables()) == 1 and tape.watched_variables()[0] is v
 
 
-@pytest.mark.xfail(reason="engine bug: watched_variables() is in first-watched order; TF sorts by variable "
-                          "creation (tape.py GradientTape.watched_variables)", strict=True)
 def test_watched_variables_are_in_creation_order():
     c, b, a = tf.Variable(3.0, name="c"), tf.Variable(2.0, name="b"), tf.Variable(1.0, name="a")
     with tf.GradientTape() as tape:
@@ -224,8 +222,6 @@ def test_stop_recording_on_a_tape_never_entered_raises_runtime_error():
             pass
 
 
-@pytest.mark.xfail(reason="engine bug: stop_recording() on an exited tape raises RuntimeError; TF raises "
-                          "ValueError('Tape is not recording.') (tape.py _StopRecording.__enter__)", strict=True)
 def test_stop_recording_after_exit_raises_value_error():
     x = tf.constant(1.0)
     with tf.GradientTape() as tape:
@@ -261,8 +257,6 @@ def test_reset_forgets_watched_tensors_and_variables():
     assert len(tape.watched_variables()) == 1
 
 
-@pytest.mark.xfail(reason="engine bug: reset() outside the context is accepted; TF raises "
-                          "ValueError('Tape is not recording.') (tape.py GradientTape.reset)", strict=True)
 def test_reset_outside_the_context_raises_value_error():
     x = tf.constant(3.0)
     with tf.GradientTape(persistent=True) as tape:
@@ -607,9 +601,6 @@ def test_non_tensor_sources_and_targets_are_refused():
         tape.gradient(3.0, x)
 
 
-@pytest.mark.xfail(reason="engine bug: a None target raises ValueError; TF raises TypeError('Argument `target` "
-                          "should be a list or nested structure of Tensors...') (tape.py GradientTape.gradient)",
-                   strict=True)
 def test_none_target_raises_type_error():
     x = tf.constant(2.0)
     with tf.GradientTape() as tape:

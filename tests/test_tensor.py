@@ -90,9 +90,6 @@ def test_tensors_are_immutable():
     assert copy.copy(t) is t and copy.deepcopy(t) is t
 
 
-@pytest.mark.xfail(reason="engine bug: Tensor.__array__ returns the tensor's own writable buffer and ignores "
-                          "copy=, so np.array(t) / np.asarray(t) alias it and writes change the immutable tensor "
-                          "(tensor.py Tensor.__array__)", strict=True)
 def test_numpy_arrays_from_a_tensor_cannot_change_it():
     t = tf.constant([1.0, 2.0])
     a = np.array(t)  # a copy
@@ -103,9 +100,6 @@ def test_numpy_arrays_from_a_tensor_cannot_change_it():
     eq(t, [1.0, 2.0])
 
 
-@pytest.mark.xfail(reason="engine bug: Variable.__array__ returns the variable's own buffer, so writing to "
-                          "np.asarray(v) changes the variable behind assign's back (and values a tape saved); TF "
-                          "returns a copy (tensor.py Variable.__array__)", strict=True)
 def test_numpy_arrays_from_a_variable_cannot_change_it():
     v = tf.Variable([1.0, 2.0])
     a = np.asarray(v)
@@ -140,8 +134,6 @@ def test_bool_of_several_elements_raises_value_error():
             pass
 
 
-@pytest.mark.xfail(reason="engine bug: bool() of an empty tensor raises ValueError; TF returns False "
-                          "(`bool(x.size > 0 and x)`, tensor.py Tensor.__bool__)", strict=True)
 def test_bool_of_an_empty_tensor_is_false():
     assert bool(tf.constant([])) is False
 
@@ -291,9 +283,6 @@ SCALAR_FLOAT_FORMATS = [  # TF: str uses NumPy's float32 str, repr the Python fl
 ]
 
 
-@pytest.mark.xfail(reason="engine bug: scalar str/repr format NumPy scalars under legacy='1.25' print options; "
-                          "TF uses str(np scalar) for str and repr(x.item()) for repr (tensor.py _numpy_text)",
-                   strict=True)
 @pytest.mark.parametrize("value, s, r", SCALAR_FLOAT_FORMATS, ids=[x[1] for x in SCALAR_FLOAT_FORMATS])
 def test_float32_scalar_text_matches_tf(value, s, r):
     t = tf.constant(value)
@@ -309,8 +298,6 @@ def test_bfloat16_text():
     assert repr(t) == "<tapegrad.Tensor: shape=(2,), dtype=bfloat16, numpy=array([1, 2.5], dtype=bfloat16)>"
 
 
-@pytest.mark.xfail(reason="engine bug: a bfloat16 scalar's repr shows numpy=3; TF shows numpy=3.0 (repr of "
-                          ".item(); tensor.py _numpy_text)", strict=True)
 def test_bfloat16_scalar_repr():
     if tf.bfloat16 is None:
         pytest.skip("ml_dtypes is not installed")

@@ -1,7 +1,10 @@
 """custom_gradient and grad_pass_through.
 
-The decorated function runs with recording paused; its outputs are recorded
-as one tape entry whose rule calls the user's gradient function. Because that
+As in TF, the decorated function's ops are recorded and its outputs pass
+through an identity; then, on every tape that tracks an argument (or a
+variable it read), the outputs are recorded again as one entry whose rule
+calls the user's gradient function. The later entry wins in the backward
+pass; on a tape that tracks no argument, the forward ops give the gradient. Because that
 function runs tapegrad ops, an enclosing tape records it, and a
 custom_gradient used inside a gradient function is honoured at second order.
 """
@@ -12,7 +15,7 @@ from . import nest
 from .context import state as _state
 from .dispatch import _record
 from .primitive import Primitive
-from .tensor import Tensor, Variable, convert_to_tensor
+from .tensor import Variable, convert_to_tensor
 
 
 class _VariableWatcher:
@@ -54,25 +57,19 @@ def custom_gradient(f=None):
     @functools.wraps(f)
     def decorated(*args, **kwargs):
         watcher = _VariableWatcher()
-        tapes = _state.tapes
-        _state.tapes = []
         _state.watchers.append(watcher)
         try:
             result, grad_fn = f(*args, **kwargs)
         finally:
             _state.watchers.pop()
-            _state.tapes = tapes
-        for w in _state.watchers:  # an enclosing custom_gradient sees these reads too
-            for v in watcher.variables.values():
-                w._variable_accessed(v)
         variables = [v for v in watcher.variables.values() if not any(v is a for a in args)]
         if variables and not _accepts_variables(grad_fn):
             raise TypeError("@custom_gradient grad_fn must accept keyword argument 'variables', since "
                             f"function uses variables: {[v.name for v in variables]}")
-        if not tapes:
+        if not _state.tapes:
             return result
-        flat = nest.flatten(result)
-        outs = tuple(Tensor(convert_to_tensor(r)._value) for r in flat)
+        from ..ops.array import identity
+        outs = tuple(identity(r) for r in nest.flatten(result))
         inputs = tuple(convert_to_tensor(a) for a in args) + tuple(v._read() for v in variables)
         prim = Primitive(getattr(f, "__name__", "custom_gradient"), None,
                          _rule(grad_fn, len(args), variables, result),

@@ -82,6 +82,9 @@ class DType:
     def __repr__(self):
         return "tf." + self._name
 
+    def __str__(self):
+        return f"<dtype: {self._name!r}>"
+
     def __reduce__(self):
         return as_dtype, (self._name,)
 

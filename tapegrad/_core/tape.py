@@ -102,8 +102,8 @@ class GradientTape:
             self._tracked.add(var._id)
 
     def watched_variables(self):
-        """The variables watched by this tape, in the order they were first watched."""
-        return tuple(self._watched.values()) if self._watched else ()
+        """The variables watched by this tape, in the order they were created."""
+        return tuple(sorted(self._watched.values(), key=lambda v: v._id)) if self._watched else ()
 
     # --- control -------------------------------------------------------
     def stop_recording(self):
@@ -111,14 +111,10 @@ class GradientTape:
         return _StopRecording(self)
 
     def reset(self):
-        """Clears everything recorded so far; the tape keeps recording if it was."""
-        recording = self._recording
-        if recording:
-            self._pop_tape()
+        """Clears everything recorded so far and keeps recording (only inside the tape's context)."""
+        self._pop_tape()
         self._entries = None
-        self._ensure_tape()
-        if recording:
-            self._push_tape()
+        self._push_tape()
 
     # --- differentiation -----------------------------------------------
     def gradient(self, target, sources, output_gradients=None,
@@ -154,6 +150,9 @@ class GradientTape:
                            "memory usage). Only call GradientTape.gradient inside the context if you "
                            "actually want to trace the gradient in order to compute higher order derivatives.")
         unconnected = _unconnected(unconnected_gradients)
+        if target is None:
+            raise TypeError("Argument `target` should be a list or nested structure of Tensors, Variables or "
+                            "CompositeTensors to be differentiated, but received None.")
         flat_targets = [_as_target(t) for t in nest.flatten(target)]
         flat_sources = nest.flatten(sources)
         source_ids = []
@@ -253,7 +252,7 @@ class _StopRecording:
         self._tape = tape
 
     def __enter__(self):
-        if not self._tape._recording:
+        if self._tape._entries is None:
             raise RuntimeError("Trying to stop recording a tape which is not recording.")
         self._tape._pop_tape()
 

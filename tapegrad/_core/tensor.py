@@ -20,8 +20,7 @@ _next_id = itertools.count(1).__next__
 
 def _numpy_text(value, is_repr):
     if value.ndim == 0:
-        with np.printoptions(legacy="1.25"):
-            text = repr(value[()]) if is_repr else str(value[()])
+        text = repr(value[()].item()) if is_repr else str(value[()])
     else:
         text = repr(value) if is_repr else str(value)
     return "\n" + text if "\n" in text else text
@@ -75,11 +74,17 @@ class Tensor:
 
     # --- Python protocol -----------------------------------------------
     def __array__(self, dtype=None, copy=None):
+        """A read-only view of the value (a copy with ``copy=True`` or a dtype change)."""
         a = np.asarray(self._value)
-        return a if dtype is None else a.astype(dtype, copy=False)
+        if copy or (dtype is not None and np.dtype(dtype) != a.dtype):
+            return a.astype(a.dtype if dtype is None else dtype, copy=True)
+        view = a.view()
+        view.flags.writeable = False
+        return view
 
     def __bool__(self):
-        return bool(self._value)
+        v = self._value
+        return bool(v.size > 0 and v)
 
     def __float__(self):
         return float(self._value)
@@ -264,10 +269,11 @@ class Variable:
         raise TypeError("Variable is unhashable. Instead, use variable.ref() as the key.")
 
     def __array__(self, dtype=None, copy=None):
+        """A copy of the current value (writes to it never reach the variable)."""
         a = np.asarray(self._value)
-        return a if dtype is None else a.astype(dtype, copy=False)
+        return a.astype(a.dtype if dtype is None else dtype, copy=True)
 
-    __bool__ = lambda self: bool(self._value)  # noqa: E731
+    __bool__ = lambda self: self._read().__bool__()  # noqa: E731
     __float__ = lambda self: float(self._value)  # noqa: E731
     __int__ = lambda self: int(self._value)  # noqa: E731
     __index__ = lambda self: self._read().__index__()  # noqa: E731
@@ -296,7 +302,7 @@ def _compatible(want, have):
     if want is have:
         return True
     if want.is_integer:
-        return have.is_integer
+        return have.is_integer or have.is_bool
     if want.is_floating:
         return have.is_floating or have.is_integer
     if want.is_complex:
@@ -317,13 +323,32 @@ def _python_dtype(value):
     return None
 
 
+def _int64_or_uint64(flat, dtype, value):
+    """NumPy dtype to build Python ints in: int64, or uint64 for a uint64 request.
+
+    Raises TF's ValueError for ints beyond that range; a narrower requested
+    integer dtype then wraps, as TF does (tf.constant(-1, tf.uint8) is 255).
+    """
+    ints = [v for v in flat if isinstance(v, int) and not isinstance(v, bool)]
+    wide = np.dtype(np.uint64) if dtype is _dt.uint64 else np.dtype(np.int64)
+    if ints:
+        limits = np.iinfo(wide)
+        if min(ints) < limits.min or max(ints) > limits.max:
+            raise ValueError(f"Can't convert Python sequence with out-of-range integer to Tensor: {value!r}")
+    return wide
+
+
 def _from_python(value, dtype):
     if isinstance(value, (list, tuple)):
-        if any(isinstance(v, (Tensor, Variable)) for v in _flatten_list(value)):
+        flat = _flatten_list(value)
+        if any(isinstance(v, (Tensor, Variable)) for v in flat):
             value = _nested_numpy(value)
+        wide = _int64_or_uint64(flat, dtype, value)
         try:
-            arr = np.array(value)
-        except ValueError as e:
+            arr = np.array(value, dtype=wide if dtype is not None and dtype.is_integer else None)
+        except (ValueError, TypeError) as e:
+            if dtype is not None and dtype.is_integer:
+                raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}") from None
             raise ValueError(f"Can't convert non-rectangular Python sequence to Tensor: {e}") from None
         if arr.dtype.kind in "OUS":
             raise TypeError(f"Failed to convert elements of {value!r} to Tensor: only numbers, bools "
@@ -332,19 +357,19 @@ def _from_python(value, dtype):
         inferred = {"b": _dt.bool, "f": _dt.float32, "c": _dt.complex128}.get(kind)
         if inferred is None:  # integers
             inferred = _dt.int32 if arr.size == 0 or (arr.min() >= -2**31 and arr.max() < 2**31) else _dt.int64
-        if kind == "f" and arr.size == 0 and not _flatten_list(value):
+        if kind in "iu" and any(isinstance(v, float) for v in flat):
             inferred = _dt.float32
     else:
         inferred = _python_dtype(value)
         if inferred is None:
             raise TypeError(f"Failed to convert object of type {type(value)} to Tensor. Contents: {value!r}. "
                             "Consider casting elements to a supported type.")
-        arr = np.asarray(value)
+        arr = np.asarray(value, dtype=_int64_or_uint64([value], dtype, value) if inferred.is_integer else None)
     if dtype is None:
         dtype = inferred
     elif dtype is not inferred and not _compatible(dtype, inferred):
         raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
-    return np.asarray(arr, dtype=dtype._np)
+    return arr.astype(dtype._np, copy=False)
 
 
 def _flatten_list(value):
@@ -405,11 +430,11 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
         dtype = _dt.as_dtype(dtype)
     if isinstance(value, (np.ndarray, np.generic)):
         have = _dt.from_numpy(value.dtype)
+        if dtype is None and dtype_hint is not None and _compatible(_dt.as_dtype(dtype_hint), have):
+            dtype = _dt.as_dtype(dtype_hint)
         if dtype is None or dtype is have:
             return Tensor(np.array(value))
-        if not _compatible(dtype, have):
-            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
-        return Tensor(np.asarray(value, dtype=dtype._np))
+        return Tensor(np.asarray(value).astype(dtype._np))  # TF casts NumPy values as astype does
     if dtype is None and dtype_hint is not None:
         try:
             return Tensor(_from_python(value, _dt.as_dtype(dtype_hint)))
