@@ -3,7 +3,8 @@
 A VJP rule is either
   * a tuple with one rule per input, ``rule(g, out, *inputs, **params) -> cotangent``
     (None where the input has no gradient); the tape calls only the rules of
-    inputs that lead to a requested source, or
+    inputs that lead to a requested source (a variadic primitive may give more
+    rules than a call has inputs: rule i serves input i), or
   * one callable ``rule(g, out, *inputs, **params) -> sequence of cotangents``,
     for variadic primitives and rules whose inputs share work.
 ``g`` is the output cotangent (a tuple of them for ``multiple_results``);
