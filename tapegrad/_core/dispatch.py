@@ -77,18 +77,19 @@ def _record(prim, inputs, outs, params, out):
         if in_ids.count(None) == len(in_ids):
             continue
         if entry is None:
-            out_ids = [o._id if o._value.dtype in _TRAINABLE else None for o in outs]
-            if out_ids.count(None) == len(out_ids):
-                return
-            saved = inputs if prim.save_inputs else tuple(Spec(t._value.shape, t._value.dtype) for t in inputs)
-            if prim.save_output:
-                kept = out
-            elif prim.multiple_results:
-                kept = tuple(Spec(o._value.shape, o._value.dtype) for o in outs)
+            if prim.multiple_results:
+                out_ids = [o._id if o._value.dtype in _TRAINABLE else None for o in outs]
+                if out_ids.count(None) == len(out_ids):
+                    return
+                kept = out if prim.save_output else tuple([Spec(o._value.shape, o._value.dtype) for o in outs])
             else:
-                kept = None
+                if out._value.dtype not in _TRAINABLE:
+                    return
+                out_ids = (out._id,)
+                kept = out if prim.save_output else None
+            saved = inputs if prim.save_inputs else tuple([Spec(t._value.shape, t._value.dtype) for t in inputs])
             entry = (prim, in_ids, out_ids, saved, kept, params)
         elif in_ids != entry[1]:
             entry = (prim, in_ids) + entry[2:]
-        tracked.update(i for i in entry[2] if i is not None)
+        tracked.update(out_ids)  # a None among them is harmless: no tensor has id None
         tape._entries.append(entry)

@@ -35,7 +35,8 @@ def _def_binary(name, impl, rules, doc, kinds="fciu", **flags):
     prim = Primitive(name, impl, rules, kinds=kinds, differentiable=rules is not None, **flags)
 
     def op(x, y, name=None):
-        x, y = pair(prim.name, x, y)
+        if type(x) is not Tensor or type(y) is not Tensor or x._value.dtype is not y._value.dtype:
+            x, y = pair(prim.name, x, y)
         return execute(prim, (x, y), NO_PARAMS)
 
     op.__name__ = op.__qualname__ = name
