@@ -31,11 +31,11 @@ def execute(prim, inputs, params):
         raise _kernel_error(prim, inputs, params, e) from e
     if prim.multiple_results:
         outs = tuple(Tensor(o) for o in out)
-        if _state.tapes and prim.differentiable:
+        if _state.tapes:
             _record(prim, inputs, outs, params, outs)
         return outs
     out = Tensor(out)
-    if _state.tapes and prim.differentiable:
+    if _state.tapes:
         _record(prim, inputs, (out,), params, out)
     return out
 
@@ -68,23 +68,30 @@ def _record(prim, inputs, outs, params, out):
     """Appends an entry to every recording tape that tracks one of ``inputs``.
 
     Tapes track only trainable (float/complex) tensors, so a tracked input
-    always carries gradient; outputs of other dtypes are not tracked.
+    always carries gradient; outputs of other dtypes are not tracked. Where a
+    tracked tensor enters a non-differentiable op (or one whose outputs cannot
+    carry gradient), the tape notes it in ``_blocked`` for ``explain``.
     """
     entry = None
     for tape in _state.tapes:
         tracked = tape._tracked
         in_ids = [t._id if t._id in tracked else None for t in inputs]
         if in_ids.count(None) == len(in_ids):
+            blocked = tape._blocked
+            if blocked and any(t._id in blocked for t in inputs):  # downstream of a blocked op
+                for o in outs:
+                    blocked[o._id] = (None, [t._id for t in inputs if t._id in blocked])
+            continue
+        if not prim.differentiable or (out._value.dtype not in _TRAINABLE if not prim.multiple_results
+                                       else all(o._value.dtype not in _TRAINABLE for o in outs)):
+            for o in outs:
+                tape._blocked[o._id] = (prim.name, in_ids)
             continue
         if entry is None:
             if prim.multiple_results:
                 out_ids = [o._id if o._value.dtype in _TRAINABLE else None for o in outs]
-                if out_ids.count(None) == len(out_ids):
-                    return
                 kept = out if prim.save_output else tuple([Spec(o._value.shape, o._value.dtype) for o in outs])
             else:
-                if out._value.dtype not in _TRAINABLE:
-                    return
                 out_ids = (out._id,)
                 kept = out if prim.save_output else None
             saved = inputs if prim.save_inputs else tuple([Spec(t._value.shape, t._value.dtype) for t in inputs])

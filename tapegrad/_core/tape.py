@@ -61,6 +61,7 @@ class GradientTape:
             self._entries = []
             self._tracked = set()
             self._watched = {}
+            self._blocked = {}  # output id -> (op name, input ids) of non-differentiable ops on tracked inputs
 
     def _push_tape(self):
         if self._recording:
@@ -247,6 +248,19 @@ class GradientTape:
         return reshape(stack(col, axis=1), (b,) + ys[1:] + xs[1:])
 
 
+    def explain(self, target, source):
+        """Says in words why the gradient of ``target`` with respect to ``source`` is (or is not) None.
+
+        Call it before ``gradient`` on a non-persistent tape (``gradient`` frees
+        the record), or on a persistent tape at any time.
+
+        >>> with tapegrad.GradientTape(persistent=True) as tape:
+        ...     y = tapegrad.round(x)
+        >>> print(tape.explain(y, x))   # names the non-differentiable op 'round'
+        """
+        return _explain(self, target, source)
+
+
 class _StopRecording:
     def __init__(self, tape):
         self._tape = tape
@@ -389,3 +403,64 @@ def _unbroadcast(g, shape):
     if axes:
         g = reduce_sum(g, axis=axes)
     return reshape(g, shape) if g._value.shape != shape else g
+
+
+def _explain(tape, target, source):
+    name = getattr(source, "name", None) if isinstance(source, Variable) else None
+    what = f"variable {name!r}" if name else "the source"
+    if not isinstance(source, (Tensor, Variable)) or not isinstance(target, (Tensor, Variable)):
+        return "target and source must be Tensors or Variables."
+    if source._value.dtype not in _TRAINABLE:
+        return (f"{what} has dtype {source.dtype.name}: only floating and complex tensors carry gradients. "
+                "Cast it to a float dtype before the computation.")
+    if target._value.dtype not in _TRAINABLE:
+        return (f"the target has dtype {target.dtype.name}: gradients flow only into floating and complex "
+                "targets (an int cast, argmax or comparison produced it).")
+    if tape._entries is None:
+        return ("this tape's record is gone (a non-persistent tape frees it in gradient()); call explain "
+                "before gradient, or use GradientTape(persistent=True).")
+    if source._id not in tape._tracked:
+        if isinstance(source, Variable) and not source.trainable:
+            return f"{what} has trainable=False, so the tape does not watch it: call tape.watch(v)."
+        if isinstance(source, Variable) and not tape._watch_accessed_variables:
+            return f"{what} is not watched (watch_accessed_variables=False): call tape.watch(v)."
+        return (f"{what} is not watched by this tape: watch it with tape.watch(x) (tensors are not watched "
+                "automatically), or use a trainable tf.Variable read inside the tape's `with` block.")
+    producers = {}
+    for entry in tape._entries:
+        for oid in entry[2]:
+            producers[oid] = (None, entry[1])
+    producers.update(tape._blocked)
+    blocked_by = _find_path(producers, target._id, source._id)
+    if blocked_by is None:
+        return ("the target does not depend on the source in this tape's record: it was computed before "
+                "the source was watched, outside the `with` block or in stop_recording(), or it does not "
+                "use the source at all.")
+    if blocked_by:
+        ops = ", ".join(sorted(set(blocked_by)))
+        return (f"every path from {what} to the target goes through a non-differentiable op ({ops}); the "
+                "gradient there is None, as in TensorFlow. Use a differentiable formulation, "
+                "tapegrad.grad_pass_through (straight-through) or a custom_gradient.")
+    return f"the target is connected to {what} through differentiable ops: its gradient is not None."
+
+
+def _find_path(producers, target_id, source_id):
+    """Non-differentiable op names on a path target <- source (preferring a clean path); None if none."""
+    best = {target_id: ()}
+    stack = [target_id]
+    found = None
+    while stack:
+        tid = stack.pop()
+        blocked = best[tid]
+        if tid == source_id:
+            if not blocked:
+                return []
+            found = list(blocked) if found is None else found
+            continue
+        op_name, in_ids = producers.get(tid, (None, ()))
+        nxt = blocked + ((op_name,) if op_name is not None else ())
+        for iid in in_ids:
+            if iid is not None and (iid not in best or len(nxt) < len(best[iid])):
+                best[iid] = nxt
+                stack.append(iid)
+    return found
