@@ -23,7 +23,7 @@ from .ops.control_flow import *  # noqa: F401,F403
 from .ops.logging import print  # noqa: F401,A004
 from .ops.math import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
-from . import experimental, math, nn, random, testing  # noqa: E402
+from . import debugging, experimental, math, nn, random, testing  # noqa: E402
 from . import keras  # noqa: E402
 
 newaxis = None

@@ -1,0 +1,2 @@
+"""``tapegrad.debugging``: NaN/Inf provenance and assertions, as ``tf.debugging``."""
+from .ops.debugging import *  # noqa: F401,F403
