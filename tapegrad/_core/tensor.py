@@ -433,14 +433,19 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
         if dtype is None and dtype_hint is not None and _compatible(_dt.as_dtype(dtype_hint), have):
             dtype = _dt.as_dtype(dtype_hint)
         if dtype is None or dtype is have:
-            return Tensor(np.array(value))
-        return Tensor(np.asarray(value).astype(dtype._np))  # TF casts NumPy values as astype does
+            return Tensor(_own(np.array(value)))
+        return Tensor(_own(np.asarray(value).astype(dtype._np)))  # TF casts NumPy values as astype does
     if dtype is None and dtype_hint is not None:
         try:
-            return Tensor(_from_python(value, _dt.as_dtype(dtype_hint)))
+            return Tensor(_own(_from_python(value, _dt.as_dtype(dtype_hint))))
         except TypeError:
             pass
-    return Tensor(_from_python(value, dtype))
+    return Tensor(_own(_from_python(value, dtype)))
+
+
+def _own(array):
+    """A 0-d array as a NumPy scalar: ops on those are several times cheaper (op results are scalars too)."""
+    return array[()] if array.ndim == 0 else array
 
 
 def constant(value, dtype=None, shape=None, name="Const"):

@@ -7,6 +7,7 @@ math_grad.py; complex cotangents follow TF's convention (rules multiply by the
 conjugate of the local derivative).
 """
 import functools
+import operator
 import string
 
 import numpy as np
@@ -73,26 +74,26 @@ def _zeros(x):
     return zeros(x._value.shape if isinstance(x, Tensor) else x.shape, dtype=x.dtype)
 
 
-# --- arithmetic ---------------------------------------------------------------
-add_p, add = _def_binary("add", np.add, (
+# --- arithmetic (kernels use Python's operators: the same ufuncs on arrays, ~15x cheaper on NumPy scalars)
+add_p, add = _def_binary("add", operator.add, (
     lambda g, out, x, y: g,                      # d/dx (x + y) = 1
     lambda g, out, x, y: g,                      # d/dy (x + y) = 1
 ), "x + y elementwise.", linear=True, save_inputs=False)
 
-subtract_p, subtract = _def_binary("subtract", np.subtract, (
+subtract_p, subtract = _def_binary("subtract", operator.sub, (
     lambda g, out, x, y: g,                      # 1
     lambda g, out, x, y: negative(g),            # -1
 ), "x - y elementwise.", linear=True, save_inputs=False)
 
-multiply_p, multiply = _def_binary("multiply", np.multiply, (
+multiply_p, multiply = _def_binary("multiply", operator.mul, (
     lambda g, out, x, y: multiply(g, _c(y)),     # grad * conj(y)
     lambda g, out, x, y: multiply(_c(x), g),     # conj(x) * grad
 ), "x * y elementwise.")
 
-negative_p, negative = _def_unary("negative", np.negative, lambda g, out, x: negative(g),  # -grad
+negative_p, negative = _def_unary("negative", operator.neg, lambda g, out, x: negative(g),  # -grad
                                   "-x elementwise.", kinds="fci", linear=True, save_inputs=False)
 
-realdiv_p = Primitive("realdiv", np.true_divide, (
+realdiv_p = Primitive("realdiv", operator.truediv, (
     lambda g, out, x, y: realdiv(g, _c(y)),                                     # grad / conj(y)
     lambda g, out, x, y: multiply(g, _c(realdiv(realdiv(negative(x), y), y))),  # grad * conj(-x / y^2)
 ), kinds="fc")
