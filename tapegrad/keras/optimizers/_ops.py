@@ -1,16 +1,17 @@
 """Op helpers for the optimizers: tapegrad ops plus a few scalar utilities.
 
 The elementwise update math runs through tapegrad ops. Ops that another
-module may not provide yet (``maximum``, ``abs``, ``clip_by_value`` ...) are
+module may not provide yet (``maximum``, ``abs``, ``clip_by_value``) are
 looked up at call time on ``tapegrad.ops.math`` / ``tapegrad`` and fall back
 to the NumPy kernel (optimizer updates are never differentiated, so a
 fallback that does not record on tapes changes nothing).
 
 Per-step scalar coefficients (bias corrections, schedule values) are computed
 with NumPy scalars of the variable's dtype, rounding after every operation
-exactly where TensorFlow does. ``spow`` evaluates a scalar power in float64
-and rounds once: TensorFlow's float32 ``Pow`` is (nearly) correctly rounded,
-while NumPy's float32 ``power`` may be off by an ulp.
+exactly where TensorFlow does. ``sfunc`` (``spow``) evaluates a scalar function
+in float64 and rounds once: TensorFlow's float32 ``Pow``, ``Cos`` and ``Log``
+are (nearly) correctly rounded, while NumPy's float32 kernels may be off by an
+ulp.
 """
 import numpy as np
 
@@ -55,14 +56,6 @@ def maximum(x, y):
         return f(x, y)
     x = _as_tensor(x)
     return Tensor(np.maximum(x._value, _as_tensor(y, x)._value))
-
-
-def minimum(x, y):
-    f = _lookup("minimum")
-    if f is not None:
-        return f(x, y)
-    x = _as_tensor(x)
-    return Tensor(np.minimum(x._value, _as_tensor(y, x)._value))
 
 
 def abs(x):  # noqa: A001 - mirrors tf.abs
@@ -110,15 +103,24 @@ def tfcast(x, np_dtype):
     return np.asarray(v, dtype=np_dtype).reshape(())
 
 
+def sfunc(f, np_dtype, *args):
+    """``f(*args)`` for scalars of ``np_dtype``: evaluated in float64, rounded once."""
+    args = [np.asarray(a, dtype=np_dtype) for a in args]
+    if np_dtype.itemsize < 8:
+        return np.asarray(f(*(a.astype(np.float64) for a in args)), dtype=np_dtype)
+    return f(*args)
+
+
 def spow(a, b, np_dtype):
     """a ** b for scalars of ``np_dtype``: evaluated in float64, rounded once."""
-    a = np.asarray(a, dtype=np_dtype)
-    b = np.asarray(b, dtype=np_dtype)
-    if np_dtype.itemsize < 8:
-        return np.asarray(np.power(a.astype(np.float64), b.astype(np.float64)), dtype=np_dtype)
-    return np.power(a, b)
+    return sfunc(np.power, np_dtype, a, b)
 
 
 def stensor(x, np_dtype):
     """A 0-d Tensor of ``np_dtype`` holding ``x``."""
     return Tensor(np.asarray(x, dtype=np_dtype).reshape(()))
+
+
+def scast(x, np_dtype):
+    """``tf.cast(x, dtype)`` of a scalar (see ``tfcast``), as a 0-d Tensor."""
+    return stensor(tfcast(x, np_dtype), np_dtype)

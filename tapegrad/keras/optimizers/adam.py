@@ -20,15 +20,10 @@ class Adam(Optimizer):
     maximum with ``amsgrad``).
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False,
-                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
-                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
-                 gradient_accumulation_steps=None, name=None, **kwargs):
-        super().__init__(learning_rate=learning_rate, name=name, weight_decay=weight_decay, clipnorm=clipnorm,
-                         clipvalue=clipvalue, global_clipnorm=global_clipnorm, use_ema=use_ema,
-                         ema_momentum=ema_momentum, ema_overwrite_frequency=ema_overwrite_frequency,
-                         loss_scale_factor=loss_scale_factor,
-                         gradient_accumulation_steps=gradient_accumulation_steps, **kwargs)
+    _config_keys = ("beta_1", "beta_2", "epsilon", "amsgrad")
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, amsgrad=False, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
         self.beta_1 = beta_1
         self.beta_2 = beta_2
         self.epsilon = epsilon
@@ -59,12 +54,6 @@ class Adam(Optimizer):
             v = v_hat
         var.assign_sub(_ops.divide(_ops.multiply(m, alpha), _ops.add(_ops.sqrt(v), eps)))
 
-    def get_config(self):
-        config = super().get_config()
-        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon,
-                       "amsgrad": self.amsgrad})
-        return config
-
 
 class AdamW(Adam):
     """Adam with decoupled weight decay (``keras.optimizers.AdamW``).
@@ -73,45 +62,38 @@ class AdamW(Adam):
     """
 
     def __init__(self, learning_rate=0.001, weight_decay=0.004, beta_1=0.9, beta_2=0.999, epsilon=1e-7,
-                 amsgrad=False, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
-                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
-                 gradient_accumulation_steps=None, name=None, **kwargs):
+                 amsgrad=False, **kwargs):
         super().__init__(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon,
-                         amsgrad=amsgrad, name=name, weight_decay=weight_decay, clipnorm=clipnorm,
-                         clipvalue=clipvalue, global_clipnorm=global_clipnorm, use_ema=use_ema,
-                         ema_momentum=ema_momentum, ema_overwrite_frequency=ema_overwrite_frequency,
-                         loss_scale_factor=loss_scale_factor,
-                         gradient_accumulation_steps=gradient_accumulation_steps, **kwargs)
+                         amsgrad=amsgrad, weight_decay=weight_decay, **kwargs)
         if self.weight_decay is None:
             raise ValueError("Argument `weight_decay` must be a float. Received: weight_decay=None")
 
 
-class Adamax(Optimizer):
+class _Betas(Optimizer):
+    """Adamax's and Nadam's arguments: Adam's without ``amsgrad``."""
+
+    _config_keys = ("beta_1", "beta_2", "epsilon")
+
+    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+
+
+class Adamax(_Betas):
     """Adamax, Adam with the infinity norm (``keras.optimizers.Adamax``).
 
     ``m += (g - m) * (1 - beta_1)``, ``u = max(beta_2 * u, |g|)``,
     ``w -= lr * m / ((1 - beta_1^t) * (u + epsilon))``.
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, weight_decay=None,
-                 clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
-                 ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None, name=None,
-                 **kwargs):
-        super().__init__(learning_rate=learning_rate, name=name, weight_decay=weight_decay, clipnorm=clipnorm,
-                         clipvalue=clipvalue, global_clipnorm=global_clipnorm, use_ema=use_ema,
-                         ema_momentum=ema_momentum, ema_overwrite_frequency=ema_overwrite_frequency,
-                         loss_scale_factor=loss_scale_factor,
-                         gradient_accumulation_steps=gradient_accumulation_steps, **kwargs)
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-
     def _slot_groups(self):
         return [(["momentum", "norm"], ["zeros", "zeros"])]
 
     def _coefficients(self, learning_rate, dt):
         (b1p,) = _bias_powers(self, dt, self.beta_1)
-        return (_ops.stensor(_ops.tfcast(learning_rate, dt), dt), _ops.stensor(1 - self.beta_1, dt),
+        return (_ops.scast(learning_rate, dt), _ops.stensor(1 - self.beta_1, dt),
                 _ops.stensor(self.beta_2, dt), _ops.stensor(np.asarray(1, dt) - b1p, dt),
                 _ops.stensor(self.epsilon, dt))
 
@@ -121,8 +103,3 @@ class Adamax(Optimizer):
         m.assign_add(_ops.multiply(_ops.subtract(g, m), one_minus_b1))
         u.assign(_ops.maximum(_ops.multiply(beta_2, u), _ops.abs(g)))
         var.assign_sub(_ops.divide(_ops.multiply(lr, m), _ops.multiply(one_minus_b1p, _ops.add(u, eps))))
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon})
-        return config

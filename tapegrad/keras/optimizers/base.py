@@ -80,12 +80,14 @@ def _as_grad(g):
 class Optimizer:
     """Base class for optimizers (``keras.optimizers.Optimizer``).
 
-    Subclasses either declare their slots with ``_slot_groups()`` and implement
-    ``_coefficients(lr, np_dtype)`` and ``_update(grad, var, slots, coeffs)``
-    (the built-in optimizers), or follow Keras 3: override ``build`` (calling
-    ``super().build``) to create slots with ``add_optimizer_variables``, and
-    ``update_step(gradient, variable, learning_rate)`` using
-    ``self._get_variable_index(variable)`` and ``self.assign*``.
+    Subclasses either declare their slots with ``_slot_groups()``, implement
+    ``_coefficients(lr, np_dtype)`` and ``_apply_one(grad, var, slots, coeffs)``
+    and name their hyperparameters in ``_config_keys`` (the built-in optimizers,
+    which take the arguments below as keywords after their own), or follow
+    Keras 3: override ``build`` (calling ``super().build``) to create slots with
+    ``add_optimizer_variables``, and ``update_step(gradient, variable,
+    learning_rate)`` using ``self._get_variable_index(variable)`` and
+    ``self.assign*``.
 
     Args:
       learning_rate: a float, a ``LearningRateSchedule`` (called with the
@@ -99,6 +101,8 @@ class Optimizer:
       gradient_accumulation_steps: apply the mean gradient every that many steps.
       name: the optimizer's name (default: the snake-cased class name, made unique).
     """
+
+    _config_keys = ()  # attributes that ``get_config()`` adds to the base config (a subclass's hyperparameters)
 
     def __init__(self, learning_rate, weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None,
                  use_ema=False, ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
@@ -442,7 +446,7 @@ class Optimizer:
 
     def _coefficients(self, learning_rate, np_dtype):
         """Per-step scalars for variables of ``np_dtype`` (built-in optimizers)."""
-        return (_ops.stensor(_ops.tfcast(learning_rate, np_dtype), np_dtype),)
+        return (_ops.scast(learning_rate, np_dtype),)
 
     def _apply_one(self, grad, variable, slots, coeffs):
         raise NotImplementedError
@@ -501,8 +505,7 @@ class Optimizer:
             dt = v._value.dtype
             f = factors.get(dt)
             if f is None:
-                f = factors[dt] = (_ops.stensor(_ops.tfcast(self.weight_decay, dt), dt),
-                                   _ops.stensor(_ops.tfcast(learning_rate, dt), dt))
+                f = factors[dt] = (_ops.scast(self.weight_decay, dt), _ops.scast(learning_rate, dt))
             v.assign_sub(_ops.multiply(_ops.multiply(v, f[0]), f[1]))
 
     def _update_model_variables_moving_average(self, variables):
@@ -591,6 +594,7 @@ class Optimizer:
             "ema_momentum": self.ema_momentum, "ema_overwrite_frequency": self.ema_overwrite_frequency,
             "loss_scale_factor": self.loss_scale_factor,
             "gradient_accumulation_steps": self.gradient_accumulation_steps,
+            **{key: getattr(self, key) for key in self._config_keys},
         }
 
     @classmethod

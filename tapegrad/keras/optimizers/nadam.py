@@ -2,10 +2,10 @@
 import numpy as np
 
 from . import _ops
-from .base import Optimizer
+from .adam import _Betas
 
 
-class Nadam(Optimizer):
+class Nadam(_Betas):
     """Nadam (``keras.optimizers.Nadam``).
 
     With ``u_t = beta_1 * (1 - 0.5 * 0.96^t)`` and ``u_product`` the running
@@ -15,19 +15,7 @@ class Nadam(Optimizer):
     ``v_hat = v / (1 - beta_2^t)``, ``w -= m_hat * lr / (sqrt(v_hat) + epsilon)``.
     """
 
-    def __init__(self, learning_rate=0.001, beta_1=0.9, beta_2=0.999, epsilon=1e-7, weight_decay=None,
-                 clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
-                 ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None, name=None,
-                 **kwargs):
-        super().__init__(learning_rate=learning_rate, name=name, weight_decay=weight_decay, clipnorm=clipnorm,
-                         clipvalue=clipvalue, global_clipnorm=global_clipnorm, use_ema=use_ema,
-                         ema_momentum=ema_momentum, ema_overwrite_frequency=ema_overwrite_frequency,
-                         loss_scale_factor=loss_scale_factor,
-                         gradient_accumulation_steps=gradient_accumulation_steps, **kwargs)
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self._u_product = None
+    _u_product = None  # the running product of the u_t, a variable once built
 
     def _slot_groups(self):
         return [(["momentum", "velocity"], ["zeros", "zeros"])]
@@ -56,7 +44,7 @@ class Nadam(Optimizer):
         u_product_t_1 = u_product_t * u_t_1
         beta_2_power = _ops.spow(beta_2, local_step, dt)
         s = _ops.stensor
-        return (s(_ops.tfcast(learning_rate, dt), dt), s(one - beta_1, dt), s(one - beta_2, dt), s(u_t_1, dt),
+        return (_ops.scast(learning_rate, dt), s(one - beta_1, dt), s(one - beta_2, dt), s(u_t_1, dt),
                 s(one - u_product_t_1, dt), s(one - u_t, dt), s(one - u_product_t, dt), s(one - beta_2_power, dt),
                 s(self.epsilon, dt))
 
@@ -69,8 +57,3 @@ class Nadam(Optimizer):
                          _ops.divide(_ops.multiply(one_minus_u_t, g), den2))
         v_hat = _ops.divide(v, den_v)
         var.assign_sub(_ops.divide(_ops.multiply(m_hat, lr), _ops.add(_ops.sqrt(v_hat), eps)))
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon})
-        return config

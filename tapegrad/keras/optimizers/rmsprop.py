@@ -14,15 +14,10 @@ class RMSprop(Optimizer):
     ``mom = momentum * mom + inc; w -= mom``, else ``w -= inc``.
     """
 
-    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False,
-                 weight_decay=None, clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False,
-                 ema_momentum=0.99, ema_overwrite_frequency=None, loss_scale_factor=None,
-                 gradient_accumulation_steps=None, name=None, **kwargs):
-        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
-                         clipvalue=clipvalue, global_clipnorm=global_clipnorm, use_ema=use_ema,
-                         ema_momentum=ema_momentum, ema_overwrite_frequency=ema_overwrite_frequency,
-                         loss_scale_factor=loss_scale_factor,
-                         gradient_accumulation_steps=gradient_accumulation_steps, name=name, **kwargs)
+    _config_keys = ("rho", "momentum", "epsilon", "centered")
+
+    def __init__(self, learning_rate=0.001, rho=0.9, momentum=0.0, epsilon=1e-7, centered=False, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
         self.rho = rho
         self.momentum = momentum
         self.epsilon = epsilon
@@ -38,7 +33,7 @@ class RMSprop(Optimizer):
 
     def _coefficients(self, learning_rate, dt):
         s = _ops.stensor
-        return (s(_ops.tfcast(learning_rate, dt), dt), s(self.rho, dt), s(1 - self.rho, dt), s(self.epsilon, dt),
+        return (_ops.scast(learning_rate, dt), s(self.rho, dt), s(1 - self.rho, dt), s(self.epsilon, dt),
                 s(self.momentum, dt))
 
     def _apply_one(self, g, var, slots, c):
@@ -63,12 +58,6 @@ class RMSprop(Optimizer):
         else:
             var.assign_sub(increment)
 
-    def get_config(self):
-        config = super().get_config()
-        config.update({"rho": self.rho, "momentum": self.momentum, "epsilon": self.epsilon,
-                       "centered": self.centered})
-        return config
-
 
 class _TFCast:
     """Keras' ``Constant`` initializer: ``tf.cast(value, dtype)`` everywhere."""
@@ -84,15 +73,10 @@ class _TFCast:
 class Adagrad(Optimizer):
     """Adagrad (``keras.optimizers.Adagrad``): ``acc += g^2; w -= lr * g / sqrt(acc + epsilon)``."""
 
-    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, weight_decay=None,
-                 clipnorm=None, clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
-                 ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None, name=None,
-                 **kwargs):
-        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
-                         clipvalue=clipvalue, global_clipnorm=global_clipnorm, use_ema=use_ema,
-                         ema_momentum=ema_momentum, ema_overwrite_frequency=ema_overwrite_frequency,
-                         loss_scale_factor=loss_scale_factor,
-                         gradient_accumulation_steps=gradient_accumulation_steps, name=name, **kwargs)
+    _config_keys = ("initial_accumulator_value", "epsilon")
+
+    def __init__(self, learning_rate=0.001, initial_accumulator_value=0.1, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
         self.initial_accumulator_value = initial_accumulator_value
         self.epsilon = epsilon
 
@@ -100,18 +84,13 @@ class Adagrad(Optimizer):
         return [(["accumulator"], [_TFCast(self.initial_accumulator_value)])]
 
     def _coefficients(self, learning_rate, dt):
-        return (_ops.stensor(_ops.tfcast(learning_rate, dt), dt), _ops.stensor(self.epsilon, dt))
+        return (_ops.scast(learning_rate, dt), _ops.stensor(self.epsilon, dt))
 
     def _apply_one(self, g, var, slots, c):
         lr, eps = c
         acc = slots[0]
         acc.assign_add(_ops.square(g))
         var.assign_sub(_ops.divide(_ops.multiply(lr, g), _ops.sqrt(_ops.add(acc, eps))))
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"initial_accumulator_value": self.initial_accumulator_value, "epsilon": self.epsilon})
-        return config
 
 
 class Adadelta(Optimizer):
@@ -122,15 +101,10 @@ class Adadelta(Optimizer):
     ``Ed = rho * Ed + (1 - rho) * delta^2``, ``w += lr * delta``.
     """
 
-    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, weight_decay=None, clipnorm=None,
-                 clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
-                 ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None, name=None,
-                 **kwargs):
-        super().__init__(learning_rate=learning_rate, weight_decay=weight_decay, clipnorm=clipnorm,
-                         clipvalue=clipvalue, global_clipnorm=global_clipnorm, use_ema=use_ema,
-                         ema_momentum=ema_momentum, ema_overwrite_frequency=ema_overwrite_frequency,
-                         loss_scale_factor=loss_scale_factor,
-                         gradient_accumulation_steps=gradient_accumulation_steps, name=name, **kwargs)
+    _config_keys = ("rho", "epsilon")
+
+    def __init__(self, learning_rate=0.001, rho=0.95, epsilon=1e-7, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
         self.rho = rho
         self.epsilon = epsilon
 
@@ -139,7 +113,7 @@ class Adadelta(Optimizer):
 
     def _coefficients(self, learning_rate, dt):
         s = _ops.stensor
-        return (s(_ops.tfcast(learning_rate, dt), dt), s(self.rho, dt), s(1 - self.rho, dt), s(self.epsilon, dt))
+        return (_ops.scast(learning_rate, dt), s(self.rho, dt), s(1 - self.rho, dt), s(self.epsilon, dt))
 
     def _apply_one(self, g, var, slots, c):
         lr, rho, one_minus_rho, eps = c
@@ -149,8 +123,3 @@ class Adadelta(Optimizer):
                                           _ops.sqrt(_ops.add(acc_g, eps))))
         acc_d.assign(_ops.add(_ops.multiply(rho, acc_d), _ops.multiply(one_minus_rho, _ops.square(delta))))
         var.assign_add(_ops.multiply(lr, delta))
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"rho": self.rho, "epsilon": self.epsilon})
-        return config

@@ -5,6 +5,7 @@ or any number) and returns a 0-d Tensor. The arithmetic follows Keras 3 step
 by step in the dtype of ``initial_learning_rate`` (float32 for a Python
 float), so the values are TensorFlow's to the last bit.
 """
+import dataclasses
 import math
 
 import numpy as np
@@ -38,58 +39,75 @@ def _float_dtype(value):
     return np.dtype(np.float32)
 
 
-def _step(step, dt):
-    """The step cast to ``dt`` (tf.cast)."""
-    return _ops.tfcast(step, dt)
-
-
-def _out(x, dt):
-    return Tensor(np.asarray(x, dtype=dt).reshape(()))
-
-
 def _check_steps(name, value):
     if value <= 0:
         raise ValueError(f"Argument `{name}` must be > 0. Received: {name}={value}")
 
 
-class ExponentialDecay(LearningRateSchedule):
-    """``initial_learning_rate * decay_rate ** (step / decay_steps)`` (floored exponent if ``staircase``)."""
+# The built-in schedules' fields are their arguments and config; they compare and print as plain objects.
+_schedule = dataclasses.dataclass(eq=False, repr=False)
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="ExponentialDecay"):
-        super().__init__()
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
-        _check_steps("decay_steps", decay_steps)
+
+class _Schedule(LearningRateSchedule):
+    """Base of the built-in schedules: ``get_config()`` returns the dataclass fields."""
+
+    def get_config(self):
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+
+class _Decay(_Schedule):
+    """A decay of ``initial_learning_rate``, computed step by step in its float dtype ``dt``.
+
+    Subclasses implement ``_decay(step, lr0, dt)`` on NumPy scalars of ``dt``; the dataclass ones
+    have their ``decay_steps`` checked here.
+    """
+
+    def __post_init__(self):
+        _check_steps("decay_steps", self.decay_steps)
 
     def __call__(self, step):
         dt = _float_dtype(self.initial_learning_rate)
-        lr0 = _ops.scalar(self.initial_learning_rate, dt)
-        p = _step(step, dt) / _ops.tfcast(self.decay_steps, dt)
-        if self.staircase:
-            p = np.floor(p)
-        return _out(lr0 * _ops.spow(_ops.tfcast(self.decay_rate, dt), p, dt), dt)
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+        return _ops.stensor(self._decay(_ops.tfcast(step, dt), _ops.scalar(self.initial_learning_rate, dt), dt), dt)
 
 
-class PiecewiseConstantDecay(LearningRateSchedule):
+@_schedule
+class _StaircaseDecay(_Decay):
+    """A decay by ``decay_rate`` driven by ``step / decay_steps`` (floored if ``staircase``)."""
+
+    initial_learning_rate: float
+    decay_steps: int
+    decay_rate: float
+    staircase: bool = False
+
+    def _progress(self, step, dt):
+        p = step / _ops.tfcast(self.decay_steps, dt)
+        return np.floor(p) if self.staircase else p
+
+
+@_schedule
+class ExponentialDecay(_StaircaseDecay):
+    """``initial_learning_rate * decay_rate ** (step / decay_steps)`` (floored exponent if ``staircase``)."""
+
+    name: str = "ExponentialDecay"
+
+    def _decay(self, step, lr0, dt):
+        return lr0 * _ops.spow(_ops.tfcast(self.decay_rate, dt), self._progress(step, dt), dt)
+
+
+@_schedule
+class PiecewiseConstantDecay(_Schedule):
     """``values[i]`` for ``boundaries[i-1] < step <= boundaries[i]`` (``values[0]`` up to the first boundary)."""
 
-    def __init__(self, boundaries, values, name="PiecewiseConstant"):
-        super().__init__()
-        if len(boundaries) != len(values) - 1:
+    boundaries: list
+    values: list
+    name: str = "PiecewiseConstant"
+
+    def __post_init__(self):
+        if len(self.boundaries) != len(self.values) - 1:
             raise ValueError(
                 "The length of boundaries should be 1 less than the length of values. Received: "
-                f"boundaries={boundaries} of length {len(boundaries)}, and values={values} of length "
-                f"{len(values)}.")
-        self.boundaries = boundaries
-        self.values = values
-        self.name = name
+                f"boundaries={self.boundaries} of length {len(self.boundaries)}, and values={self.values} of length "
+                f"{len(self.values)}.")
 
     def __call__(self, step):
         s = convert_to_tensor(step)._value
@@ -101,32 +119,23 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         result = result + np.asarray(s > bounds[-1], dtype=dt) * vals[-1]
         for low, high, v in zip(bounds[:-1], bounds[1:], vals[1:-1]):
             result = result + np.asarray((s > low) & (s <= high), dtype=dt) * v
-        return _out(result, dt)
-
-    def get_config(self):
-        return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
+        return _ops.stensor(result, dt)
 
 
-class PolynomialDecay(LearningRateSchedule):
+@_schedule
+class PolynomialDecay(_Decay):
     """``(lr0 - end) * (1 - step / decay_steps) ** power + end``, optionally cycling."""
 
-    def __init__(self, initial_learning_rate, decay_steps, end_learning_rate=0.0001, power=1.0, cycle=False,
-                 name="PolynomialDecay"):
-        super().__init__()
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.end_learning_rate = end_learning_rate
-        self.power = power
-        self.cycle = cycle
-        self.name = name
-        _check_steps("decay_steps", decay_steps)
+    initial_learning_rate: float
+    decay_steps: int
+    end_learning_rate: float = 0.0001
+    power: float = 1.0
+    cycle: bool = False
+    name: str = "PolynomialDecay"
 
-    def __call__(self, step):
-        dt = _float_dtype(self.initial_learning_rate)
-        lr0 = _ops.scalar(self.initial_learning_rate, dt)
+    def _decay(self, s, lr0, dt):
         end = _ops.tfcast(self.end_learning_rate, dt)
         power = _ops.tfcast(self.power, dt)
-        s = _step(step, dt)
         steps = _ops.tfcast(self.decay_steps, dt)
         if self.cycle:
             mult = np.asarray(1.0, dt) if s == 0 else np.ceil(s / _ops.scalar(self.decay_steps, dt))
@@ -135,93 +144,58 @@ class PolynomialDecay(LearningRateSchedule):
             s = np.minimum(s, steps)
         p = s / steps
         one = np.asarray(1, dt)
-        return _out((lr0 - end) * _ops.spow(one - p, power, dt) + end, dt)
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "end_learning_rate": self.end_learning_rate, "power": self.power, "cycle": self.cycle,
-                "name": self.name}
+        return (lr0 - end) * _ops.spow(one - p, power, dt) + end
 
 
-class InverseTimeDecay(LearningRateSchedule):
+@_schedule
+class InverseTimeDecay(_StaircaseDecay):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)`` (floored ratio if ``staircase``)."""
 
-    def __init__(self, initial_learning_rate, decay_steps, decay_rate, staircase=False, name="InverseTimeDecay"):
-        super().__init__()
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
-        _check_steps("decay_steps", decay_steps)
+    name: str = "InverseTimeDecay"
 
-    def __call__(self, step):
-        dt = _float_dtype(self.initial_learning_rate)
-        lr0 = _ops.scalar(self.initial_learning_rate, dt)
-        p = _step(step, dt) / _ops.tfcast(self.decay_steps, dt)
-        if self.staircase:
-            p = np.floor(p)
-        denom = np.asarray(1, dt) + _ops.tfcast(self.decay_rate, dt) * p
-        return _out(lr0 / denom, dt)
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
+    def _decay(self, step, lr0, dt):
+        return lr0 / (np.asarray(1, dt) + _ops.tfcast(self.decay_rate, dt) * self._progress(step, dt))
 
 
-def _cos(x, dt):
-    """cos of a scalar of dtype ``dt``, evaluated in float64 and rounded once."""
-    return np.asarray(np.cos(np.float64(x)), dtype=dt) if dt.itemsize < 8 else np.cos(x)
-
-
-class CosineDecay(LearningRateSchedule):
+@_schedule
+class CosineDecay(_Decay):
     """Cosine decay to ``alpha`` times the start value.
 
     Starts from ``initial_learning_rate``, or, with ``warmup_target``, after a linear warmup of
     ``warmup_steps`` from ``initial_learning_rate`` to ``warmup_target``.
     """
 
-    def __init__(self, initial_learning_rate, decay_steps, alpha=0.0, name="CosineDecay", warmup_target=None,
-                 warmup_steps=0):
-        super().__init__()
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.alpha = alpha
-        self.name = name
-        self.warmup_steps = warmup_steps
-        self.warmup_target = warmup_target
-        _check_steps("decay_steps", decay_steps)
+    initial_learning_rate: float
+    decay_steps: int
+    alpha: float = 0.0
+    name: str = "CosineDecay"
+    warmup_target: float | None = None
+    warmup_steps: int = 0
 
-    def _decay(self, step, decay_steps, decay_from_lr, dt):
+    def _cosine_decay(self, step, decay_steps, decay_from_lr, dt):
         completed = step / decay_steps
         pi = np.asarray(math.pi, dt)
-        cosine_decayed = np.asarray(0.5, dt) * (np.asarray(1.0, dt) + _cos(pi * completed, dt))
+        cosine_decayed = np.asarray(0.5, dt) * (np.asarray(1.0, dt) + _ops.sfunc(np.cos, dt, pi * completed))
         decayed = _ops.scalar(1 - self.alpha, dt) * cosine_decayed + _ops.scalar(self.alpha, dt)
         return decay_from_lr * decayed
 
-    def __call__(self, step):
-        dt = _float_dtype(self.initial_learning_rate)
-        lr0 = _ops.scalar(self.initial_learning_rate, dt)
+    def _decay(self, s, lr0, dt):
         decay_steps = _ops.tfcast(self.decay_steps, dt)
-        s = _step(step, dt)
         if self.warmup_target is None:
-            return _out(self._decay(np.minimum(s, decay_steps), decay_steps, lr0, dt), dt)
+            return self._cosine_decay(np.minimum(s, decay_steps), decay_steps, lr0, dt)
         target = _ops.tfcast(self.warmup_target, dt)
         warmup_steps = _ops.tfcast(self.warmup_steps, dt)
         s = np.minimum(s, decay_steps + warmup_steps)
         if s < warmup_steps:
-            completed = s / warmup_steps
-            return _out((target - lr0) * completed + lr0, dt)
-        return _out(self._decay(s - warmup_steps, decay_steps, target, dt), dt)
-
-    def get_config(self):
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "alpha": self.alpha, "name": self.name, "warmup_target": self.warmup_target,
-                "warmup_steps": self.warmup_steps}
+            return (target - lr0) * (s / warmup_steps) + lr0
+        return self._cosine_decay(s - warmup_steps, decay_steps, target, dt)
 
 
-class CosineDecayRestarts(LearningRateSchedule):
-    """Cosine decay with warm restarts (SGDR): periods grow by ``t_mul``, peaks scale by ``m_mul``."""
+class CosineDecayRestarts(_Decay):
+    """Cosine decay with warm restarts (SGDR): periods grow by ``t_mul``, peaks scale by ``m_mul``.
+
+    Written out rather than a dataclass: it keeps Keras' private ``_t_mul`` / ``_m_mul`` attributes.
+    """
 
     def __init__(self, initial_learning_rate, first_decay_steps, t_mul=2.0, m_mul=1.0, alpha=0.0, name="SGDRDecay"):
         super().__init__()
@@ -233,28 +207,25 @@ class CosineDecayRestarts(LearningRateSchedule):
         self.name = name
         _check_steps("first_decay_steps", first_decay_steps)
 
-    def __call__(self, step):
-        dt = _float_dtype(self.initial_learning_rate)
-        lr0 = _ops.scalar(self.initial_learning_rate, dt)
-        first = _ops.tfcast(self.first_decay_steps, dt)
+    def _decay(self, step, lr0, dt):
         alpha = _ops.tfcast(self.alpha, dt)
         t_mul = _ops.tfcast(self._t_mul, dt)
         m_mul = _ops.tfcast(self._m_mul, dt)
-        completed = _step(step, dt) / first
+        completed = step / _ops.tfcast(self.first_decay_steps, dt)
         one = np.asarray(1.0, dt)
         if t_mul == 1.0:
             i_restart = np.floor(completed)
             completed = completed - i_restart
         else:
-            log = (lambda x: np.asarray(np.log(np.float64(x)), dt)) if dt.itemsize < 8 else np.log
-            i_restart = np.floor(log(one - completed * (one - t_mul)) / log(t_mul))
+            log = _ops.sfunc(np.log, dt, one - completed * (one - t_mul))
+            i_restart = np.floor(log / _ops.sfunc(np.log, dt, t_mul))
             sum_r = (one - _ops.spow(t_mul, i_restart, dt)) / (one - t_mul)
             completed = (completed - sum_r) / _ops.spow(t_mul, i_restart, dt)
         m_fac = _ops.spow(m_mul, i_restart, dt)
         pi = np.asarray(math.pi, dt)
-        cosine_decayed = np.asarray(0.5, dt) * m_fac * (one + _cos(pi * completed, dt))
+        cosine_decayed = np.asarray(0.5, dt) * m_fac * (one + _ops.sfunc(np.cos, dt, pi * completed))
         decayed = (one - alpha) * cosine_decayed + alpha
-        return _out(lr0 * decayed, dt)
+        return lr0 * decayed
 
     def get_config(self):
         return {"initial_learning_rate": self.initial_learning_rate, "first_decay_steps": self.first_decay_steps,

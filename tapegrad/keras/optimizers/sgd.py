@@ -11,15 +11,10 @@ class SGD(Optimizer):
     ``nesterov=True`` ``w += momentum * velocity - lr * g``.
     """
 
-    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, weight_decay=None, clipnorm=None,
-                 clipvalue=None, global_clipnorm=None, use_ema=False, ema_momentum=0.99,
-                 ema_overwrite_frequency=None, loss_scale_factor=None, gradient_accumulation_steps=None, name=None,
-                 **kwargs):
-        super().__init__(learning_rate=learning_rate, name=name, weight_decay=weight_decay, clipnorm=clipnorm,
-                         clipvalue=clipvalue, global_clipnorm=global_clipnorm, use_ema=use_ema,
-                         ema_momentum=ema_momentum, ema_overwrite_frequency=ema_overwrite_frequency,
-                         loss_scale_factor=loss_scale_factor,
-                         gradient_accumulation_steps=gradient_accumulation_steps, **kwargs)
+    _config_keys = ("momentum", "nesterov")
+
+    def __init__(self, learning_rate=0.01, momentum=0.0, nesterov=False, **kwargs):
+        super().__init__(learning_rate=learning_rate, **kwargs)
         if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) or momentum < 0 or momentum > 1:
             raise ValueError("`momentum` must be a float between [0, 1].")
         self.momentum = float(momentum)
@@ -29,7 +24,7 @@ class SGD(Optimizer):
         return [(["momentum"], ["zeros"])] if self.momentum != 0 else []
 
     def _coefficients(self, learning_rate, dt):
-        return (_ops.stensor(_ops.tfcast(learning_rate, dt), dt), _ops.stensor(_ops.tfcast(self.momentum, dt), dt))
+        return (_ops.scast(learning_rate, dt), _ops.scast(self.momentum, dt))
 
     def _apply_one(self, g, var, slots, c):
         lr, momentum = c
@@ -42,8 +37,3 @@ class SGD(Optimizer):
                 var.assign_add(m)
         else:
             var.assign_sub(_ops.multiply(g, lr))
-
-    def get_config(self):
-        config = super().get_config()
-        config.update({"momentum": self.momentum, "nesterov": self.nesterov})
-        return config
