@@ -12,6 +12,7 @@ from ._core.custom_gradient import custom_gradient, grad_pass_through
 from ._core.dtypes import (DType, as_dtype, bfloat16, bool, complex64, complex128, double, float16,  # noqa: A004
                            float32, float64, half, int8, int16, int32, int64, string, uint8, uint16,
                            uint32, uint64)
+from ._core.indexed_slices import IndexedSlices
 from ._core.primitive import RegisterGradient, no_gradient
 from ._core.shape import TensorShape
 from ._core.tape import GradientTape, UnconnectedGradients

@@ -19,10 +19,10 @@ def grad(f, *xs, order=1):
         with tf.GradientTape() as inner:
             inner.watch(xs)
             y = f(*xs)
-        gs = inner.gradient(y, xs)
+        gs = [tf.convert_to_tensor(g) for g in inner.gradient(y, xs)]  # gather gives IndexedSlices, as in TF
         s = tf.add_n([tf.reduce_sum(g * g) for g in gs]) if order == 2 else None
     gs = outer.gradient(s, xs) if order == 2 else gs
-    return [g.numpy() for g in gs]
+    return [tf.convert_to_tensor(g).numpy() for g in gs]
 
 
 # --- transpose, expand_dims, squeeze, reverse ---------------------------------------------

@@ -20,7 +20,7 @@ def _grads(f, *arrays):
     with tg.GradientTape() as tape:
         tape.watch(xs)
         y = f(*xs)
-    return [None if g is None else g.numpy() for g in tape.gradient(y, xs)]
+    return [None if g is None else tg.convert_to_tensor(g).numpy() for g in tape.gradient(y, xs)]
 
 
 def _np_log_softmax(x, axis):

@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 
 from . import nest
+from .indexed_slices import IndexedSlices, combine
 from .context import state as _state
 from .dispatch import _TRAINABLE, execute
 from .tensor import Tensor, Variable, convert_to_tensor
@@ -195,7 +196,7 @@ class GradientTape:
         rows = []
         for seed in seeds_np:
             cots = backward(entries, [(target._id, Tensor(seed))], ids, persistent=True)
-            rows.append([cots.get(s._id) for s in sources])
+            rows.append([_dense(cots.get(s._id)) for s in sources])
         if not self._persistent:
             self._entries = None
         return rows
@@ -365,6 +366,10 @@ def backward(entries, seeds, source_ids, persistent):
             g = cots.get(oid) if oid in source_ids else cots.pop(oid, None)
             if g is None:
                 continue
+        if type(g) is IndexedSlices:
+            g = g._as_tensor()
+        elif type(g) is tuple and any(type(gi) is IndexedSlices for gi in g):
+            g = tuple(gi._as_tensor() if type(gi) is IndexedSlices else gi for gi in g)
         rules = prim.vjp
         if rules is None:
             raise LookupError(f"No gradient defined for operation '{prim.name}'. Register one with "
@@ -380,12 +385,22 @@ def backward(entries, seeds, source_ids, persistent):
         for iid, gi, x in zip(in_ids, grads, saved):
             if gi is None or iid not in relevant:
                 continue
+            prev = cots.get(iid)
+            if type(gi) is IndexedSlices:
+                cots[iid] = gi if prev is None else combine(prev, gi)
+                continue
             shape = x._value.shape if type(x) is Tensor else x.shape
             if gi._value.shape != shape:
                 gi = _unbroadcast(gi, shape)
-            prev = cots.get(iid)
-            cots[iid] = gi if prev is None else execute(add_p, (prev, gi), {})
+            if prev is None:
+                cots[iid] = gi
+            else:
+                cots[iid] = execute(add_p, (prev, gi), {}) if type(prev) is Tensor else combine(prev, gi)
     return cots
+
+
+def _dense(g):
+    return g._as_tensor() if type(g) is IndexedSlices else g
 
 
 def _zeros_for(x):

@@ -7,6 +7,7 @@ import numpy as np
 from .. import errors
 from .._core import dtypes as _dt
 from .._core import nest
+from .._core.indexed_slices import IndexedSlices
 from .._core.primitive import Primitive
 from .._core.shape import TensorShape
 from .._core.tensor import Variable, convert_to_tensor
@@ -472,10 +473,16 @@ def _scatter_impl(g, idx, shape, axis, batch_dims):
     return z
 
 
-gather_p = Primitive("gather", lambda p, idx, axis, batch_dims: p[_gather_key(p.shape, idx, axis, batch_dims)], (
-    lambda g, out, p, idx, axis, batch_dims: execute(gather_grad_p, (g, idx), {  # scatter-add of g
-        "shape": p._value.shape, "axis": axis, "batch_dims": batch_dims}),
-    None))
+def _gather_vjp(g, out, p, idx, axis, batch_dims):
+    """Scatter-add of g into params' shape; along axis 0 as IndexedSlices (rows g at idx), as TF does."""
+    shape = p._value.shape
+    if axis == 0 and batch_dims == 0:
+        return IndexedSlices(reshape(g, (-1,) + shape[1:]), reshape(idx, (-1,)), shape)
+    return execute(gather_grad_p, (g, idx), {"shape": shape, "axis": axis, "batch_dims": batch_dims})
+
+
+gather_p = Primitive("gather", lambda p, idx, axis, batch_dims: p[_gather_key(p.shape, idx, axis, batch_dims)],
+                     (_gather_vjp, None))
 gather_grad_p = Primitive("gather_grad", _scatter_impl, (
     lambda h, out, g, idx, shape, axis, batch_dims: execute(gather_p, (h, idx), {  # adjoint: gather again
         "axis": axis, "batch_dims": batch_dims}),

@@ -9,7 +9,7 @@ import numpy as np
 
 from .._core import nest
 from .._core.tape import GradientTape
-from .._core.tensor import Tensor, constant
+from .._core.tensor import Tensor, constant, convert_to_tensor
 
 
 def _np(t):
@@ -24,8 +24,8 @@ def numerical_jvp(f, args, tangents, eps=1e-6):
     """Central-difference ``J v`` of ``f`` (on float64 NumPy args); a list, one per flat output."""
     plus = [a + eps * t if t is not None else a for a, t in zip(args, tangents)]
     minus = [a - eps * t if t is not None else a for a, t in zip(args, tangents)]
-    fp = nest.flatten(f(*[constant(a) for a in plus]))
-    fm = nest.flatten(f(*[constant(a) for a in minus]))
+    fp = [convert_to_tensor(o) for o in nest.flatten(f(*[constant(a) for a in plus]))]
+    fm = [convert_to_tensor(o) for o in nest.flatten(f(*[constant(a) for a in minus]))]
     return [(_np(p).astype(np.float64) - _np(m).astype(np.float64)) / (2 * eps) for p, m in zip(fp, fm)]
 
 
@@ -49,7 +49,7 @@ def check_vjp(f, args, rng=None, eps=1e-6, rtol=1e-5, atol=1e-6, wrt=None):
     xs = [constant(a) for a in args]
     with GradientTape() as tape:
         tape.watch([xs[i] for i in wrt])
-        out = nest.flatten(f(*xs))
+        out = [convert_to_tensor(o) for o in nest.flatten(f(*xs))]
     diff_outs = [o for o in out if _is_float(o._value)]
     us = [rng.standard_normal(o._value.shape).astype(o._value.dtype) for o in diff_outs]
     grads = tape.gradient(diff_outs, [xs[i] for i in wrt], output_gradients=[constant(u) for u in us],
@@ -79,7 +79,7 @@ def check_grads(f, args, order=2, rng=None, eps=1e-6, rtol=1e-5, atol=1e-6, wrt=
     if order < 2:
         return
     xs0 = [constant(a) for a in args]
-    outs = [o for o in nest.flatten(f(*xs0)) if _is_float(o._value)]
+    outs = [o for o in map(convert_to_tensor, nest.flatten(f(*xs0))) if _is_float(o._value)]
     us = [rng.standard_normal(o._value.shape) for o in outs]
     n = len(args)
 
@@ -87,7 +87,7 @@ def check_grads(f, args, order=2, rng=None, eps=1e-6, rtol=1e-5, atol=1e-6, wrt=
         xs, cot = list(xs_and_us[:n]), list(xs_and_us[n:])
         with GradientTape() as tape:
             tape.watch([xs[i] for i in wrt])
-            out = [o for o in nest.flatten(f(*xs)) if _is_float(o._value)]
+            out = [o for o in map(convert_to_tensor, nest.flatten(f(*xs))) if _is_float(o._value)]
         return tape.gradient(out, [xs[i] for i in wrt], output_gradients=cot, unconnected_gradients="zero")
 
     check_vjp(vjp_fn, args + us, rng, eps, rtol * 10, atol * 10, wrt + list(range(n, n + len(us))))
