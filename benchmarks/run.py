@@ -91,12 +91,17 @@ def run_child(python, cfg, env, timeout):
                 stderr_tail=proc.stderr[-4000:])
 
 
-def check(rows, w):
-    """Marks each ok row's ``check``: tapegrad vs the float64 reference, the others vs tapegrad."""
-    ref64 = w.reference()
+def check(rows, w, quick=False):
+    """Marks each ok row's ``check``: tapegrad vs the float64 reference, the others vs tapegrad.
+
+    Sets ``tapegrad_over_peer`` = tapegrad's measure / the row's (seconds per call,
+    or peak bytes for memory workloads; > 1: tapegrad slower / bigger).
+    """
+    ref64 = w.expected(quick)
+    err = getattr(w, "error", rel_error)
     base = next((r for r in rows if r["framework"] == BASELINE and r.get("status") == "ok"), None)
     if base is not None:
-        base["rel_error"] = rel_error(base["result"], ref64)
+        base["rel_error"] = err(base["result"], ref64)
         base["reference"] = "float64 reference"
         base["check"] = "ok" if base["rel_error"] <= w.rtol else "WRONG"
     trusted = base is not None and base["check"] == "ok"
@@ -104,11 +109,12 @@ def check(rows, w):
         if r.get("status") != "ok" or r is base:
             continue
         ref, r["reference"] = (base["result"], BASELINE) if trusted else (ref64, "float64 reference")
-        r["rel_error"] = rel_error(r["result"], ref)
+        r["rel_error"] = err(r["result"], ref)
         r["check"] = "ok" if r["rel_error"] <= w.rtol else "WRONG"
     for r in rows:
         if r.get("status") == "ok" and base is not None:
-            r["tapegrad_over_peer"] = base["value"] / r["value"] if r["value"] else None
+            num, den = base.get("measure", base["value"]), r.get("measure", r["value"])
+            r["tapegrad_over_peer"] = num / den if den else None
 
 
 # --- output --------------------------------------------------------------------
@@ -124,8 +130,20 @@ def _fmt_s(s):
     return f"{s * 1e3:.1f} ms" if s < 10 else f"{s:.1f} s"
 
 
+def _fmt_mib(b):
+    return f"{b / 2 ** 20:.1f} MiB"
+
+
+def _spread(r):
+    t = r.get("timing") or {}
+    rel = t.get("iqr_rel")
+    if rel is None:
+        rel = t.get("range_rel")
+    return "-" if rel is None else f"{100 * rel:.1f}%"
+
+
 def table_rows(results):
-    head = ("workload", "framework", "time", "unit", "tapegrad/peer", "spread", "1st call",
+    head = ("workload", "framework", "value", "unit", "tapegrad/peer", "spread", "1st call",
             "threads", "check", "note")
     rows = [head]
     for r in results:
@@ -135,9 +153,11 @@ def table_rows(results):
             check_txt = r["check"] if r["check"] == "ok" else f"WRONG (rel err {r['rel_error']:.1e})"
             if r["framework"] != BASELINE and r.get("reference") != BASELINE:
                 check_txt += " (vs float64 ref)"
+            first = (_fmt_mib(r["first_call_bytes"]) if r.get("first_call_bytes") is not None
+                     else _fmt_s(r["first_call_s"]))
             rows.append((r["workload"], label, _fmt_value(r["value"]), r["unit"],
-                         f"{ratio:.2f}" if ratio else "-", f"{100 * r['timing']['iqr_rel']:.1f}%",
-                         _fmt_s(r["first_call_s"]), r["threads"], check_txt, ""))
+                         f"{ratio:.2f}" if ratio else "-", _spread(r),
+                         first, r["threads"], check_txt, ""))
         else:
             status = "ERROR" if r["status"] == "error" else r["status"]
             rows.append((r["workload"], label, status, "", "", "", "", "", "", r.get("note", "")))
@@ -155,19 +175,43 @@ def render(rows):
     return "\n".join(lines)
 
 
+def derived_lines(results, workloads, quick):
+    """Each workload's ``derive`` lines (e.g. W2's FLOP count and GEMM bound) and data for JSON."""
+    lines, data = [], {}
+    for w in workloads:
+        if w.derive is None:
+            continue
+        got = w.derive(results, quick)
+        if got:
+            w_lines, w_data = got
+            lines.extend(w_lines)
+            data[w.id] = w_data
+    return lines, data
+
+
 def report(results, workloads, args, settings, meta):
     out = []
     thr = f"pinned to {args.threads}" if args.threads else "each framework's default"
     out.append(f"tapegrad benchmarks: {args.python} (Python {meta.get('python', '?')}), "
                f"{meta.get('cpu_count', '?')} CPUs, threads {thr}")
-    out.append(f"time = median of {settings['repeats']} repeats (>= {settings['min_time']:g} s each) after "
+    out.append(f"value = median of {settings['repeats']} repeats (>= {settings['min_time']:g} s each) after "
                f"{settings['warmup']} warm-up calls; spread = IQR/median; 1st call includes tracing/compilation")
-    out.append("tapegrad/peer = tapegrad time / that framework's time (> 1: tapegrad slower)"
-               + ("   [--quick: smoke run, timings not meaningful]" if args.quick else ""))
+    kinds = {w.kind for w in workloads}
+    if "memory" in kinds:
+        out.append(f"memory rows: median over {max(1, settings['repeats'])} calls (after the first) of the peak RSS "
+                   "above the RSS after setup (fresh process; imports, weights, tracing/compilation done; gc + "
+                   "malloc_trim before each call); spread = range/median; 1st call = the first call's peak")
+    out.append("tapegrad/peer = tapegrad time / that framework's time (> 1: tapegrad slower"
+               + ("; memory rows: tapegrad bytes / peer bytes" if "memory" in kinds else "") + ")"
+               + ("   [--quick: smoke run at small sizes, values not meaningful]" if args.quick else ""))
     for w in workloads:
         out.append(f"  {w.id}: {w.title} [{w.unit}: {w.describe}]")
     out.append("")
     out.append(render(table_rows(results)))
+    derived = meta.get("derived_lines")
+    if derived:
+        out.append("")
+        out.extend(derived)
     versions = {}
     for r in results:
         if r.get("version"):
@@ -208,25 +252,28 @@ def main(argv=None):
     for w in wl:
         rows = []
         for name in fws:
-            cfg = dict(settings, workload=w.id, framework=name, threads=args.threads)
+            cfg = dict(settings, workload=w.id, framework=name, threads=args.threads, quick=args.quick)
             t0 = time.perf_counter()
             sys.stderr.write(f"[bench] {w.id} {name} ... ")
             sys.stderr.flush()
             r = run_child(args.python, cfg, env, args.timeout)
             sys.stderr.write(f"{r.get('status')} ({time.perf_counter() - t0:.1f} s)\n")
             rows.append(r)
-        check(rows, w)
+        check(rows, w, args.quick)
         results.extend(rows)
 
     meta_src = next((r for r in results if r.get("python")), {})
     meta = {"python": meta_src.get("python"), "executable": args.python, "cpu_count": meta_src.get("cpu_count"),
             "platform": meta_src.get("platform"), "driver_platform": platform.platform(),
             "threads": args.threads, "quick": args.quick, "settings": settings,
-            "workloads": {w.id: {"title": w.title, "unit": w.unit, "describe": w.describe, "rtol": w.rtol}
+            "workloads": {w.id: {"title": w.title, "unit": w.unit, "describe": w.describe, "rtol": w.rtol,
+                                 "kind": w.kind, "size": w.size(args.quick)}
                           for w in wl},
             "frameworks": {n: frameworks.BY_NAME[n].label for n in fws},
-            "ratio": "tapegrad_over_peer = tapegrad seconds_per_call / framework seconds_per_call",
+            "ratio": "tapegrad_over_peer = tapegrad measure / framework measure (seconds_per_call; "
+                     "peak bytes above baseline for memory workloads)",
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    meta["derived_lines"], meta["derived"] = derived_lines(results, wl, args.quick)
     _print(report(results, wl, args, settings, meta))
 
     if args.json:

@@ -21,10 +21,12 @@ from .graph.function import function
 from .ops import operators as _operators  # noqa: F401 - installs Tensor/Variable operators
 from .ops.array import *  # noqa: F401,F403
 from .ops.control_flow import *  # noqa: F401,F403
+from .ops.indexing import *  # noqa: F401,F403
+from .ops.linalg import clip_by_global_norm, clip_by_norm, global_norm, norm  # noqa: F401
 from .ops.logging import print  # noqa: F401,A004
 from .ops.math import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
-from . import debugging, experimental, math, nn, random, testing  # noqa: E402
+from . import debugging, experimental, linalg, math, nn, random, testing  # noqa: E402
 from . import keras  # noqa: E402
 
 newaxis = None

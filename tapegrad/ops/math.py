@@ -5,6 +5,11 @@ Each primitive is declared with its kernel and, right after, its VJP rule
 backward pass is itself differentiable. The rules are those of TF's
 math_grad.py; complex cotangents follow TF's convention (rules multiply by the
 conjugate of the local derivative).
+
+Safe gradients (tapegrad differs from TF on purpose): the rules of sqrt, rsqrt, log, reciprocal,
+realdiv and pow give exactly 0 where the incoming cotangent is 0 and TF computes 0 * inf = NaN, so
+``where(x > 0, log(x), 0)`` has finite gradients (and Hessians) at x <= 0 where TF has NaN: a
+masked-out branch must not poison the gradient. Elsewhere the values are TF's (see ``_safe``).
 """
 import functools
 import operator
@@ -68,6 +73,23 @@ def _scalar(value, like):
     return Tensor(np.asarray(value, dtype=like._value.dtype if isinstance(like, Tensor) else like.dtype._np))
 
 
+def _safe(rule, g, *values):
+    """``rule(g, *values)``, but exactly 0 where g is 0 and the rule gives NaN (0 * inf): safe gradients.
+
+    There the rule runs again with ``values`` replaced by 1, so that its own backward pass (the
+    second derivative) is finite too; entries where g is nonzero are TF's, derivatives included.
+    """
+    r = rule(g, *values)
+    gv = g._value
+    if gv.all():  # no zero in the cotangent (the usual case): nothing to mask
+        return r
+    bad = np.isnan(r._value) & (gv == 0)
+    if not bad.any():
+        return r
+    m = Tensor(bad)
+    return where(m, _scalar(0, r), rule(g, *[where(m, _scalar(1, v), v) for v in values]))
+
+
 def _zeros(x):
     """Zeros shaped like ``x`` (a Tensor or a Spec)."""
     from .array import zeros
@@ -93,9 +115,18 @@ multiply_p, multiply = _def_binary("multiply", operator.mul, (
 negative_p, negative = _def_unary("negative", operator.neg, lambda g, out, x: negative(g),  # -grad
                                   "-x elementwise.", kinds="fci", linear=True, save_inputs=False)
 
+
+def _div_rule_x(g, y):
+    return realdiv(g, _c(y))                                     # grad / conj(y)
+
+
+def _div_rule_y(g, x, y):
+    return multiply(g, _c(realdiv(realdiv(negative(x), y), y)))  # grad * conj(-x / y^2)
+
+
 realdiv_p = Primitive("realdiv", operator.truediv, (
-    lambda g, out, x, y: realdiv(g, _c(y)),                                     # grad / conj(y)
-    lambda g, out, x, y: multiply(g, _c(realdiv(realdiv(negative(x), y), y))),  # grad * conj(-x / y^2)
+    lambda g, out, x, y: _safe(_div_rule_x, g, y),
+    lambda g, out, x, y: _safe(_div_rule_y, g, x, y),
 ), kinds="fc")
 
 
@@ -181,7 +212,11 @@ floormod_p, floormod = _def_binary("floormod", _floormod_impl, (
 mod = floormod
 
 
-def _pow_grad_y(g, out, x, y):
+def _pow_rule_x(g, x, y):
+    return multiply(g, _c(multiply(y, pow(x, subtract(y, ones_like(y))))))  # grad * y * x^(y-1)
+
+
+def _pow_rule_y(g, x, out):
     """grad * x^y * log(x), taken as 0 where x <= 0 (x == 0 for complex), as TF does."""
     mask = not_equal(x, _scalar(0, x)) if is_complex(x) else greater(x, _scalar(0, x))
     log_x = where(mask, log(where(mask, x, ones_like(x))), zeros_like(x))
@@ -189,8 +224,8 @@ def _pow_grad_y(g, out, x, y):
 
 
 pow_p = Primitive("pow", np.power, (
-    lambda g, out, x, y: multiply(g, _c(multiply(y, pow(x, subtract(y, ones_like(y)))))),  # grad * y * x^(y-1)
-    _pow_grad_y,
+    lambda g, out, x, y: _safe(_pow_rule_x, g, x, y),
+    lambda g, out, x, y: _safe(_pow_rule_y, g, x, out),
 ), kinds="fci", save_output=True)
 
 
@@ -325,21 +360,35 @@ def sign(x, name=None):
 square_p, square = _def_unary(
     "square", np.square, lambda g, out, x: multiply(g, multiply(_c(x), _scalar(2, x))),  # grad * 2x
     "x * x elementwise.", kinds="fciu")
+
+
+def _sqrt_rule(g, y):
+    return realdiv(multiply(g, _scalar(0.5, y)), _c(y))                         # grad * 0.5 / conj(y)
+
+
+def _rsqrt_rule(g, y):
+    return multiply(multiply(g, _scalar(-0.5, y)), multiply(square(_c(y)), _c(y)))  # -grad * conj(y)^3 / 2
+
+
+def _reciprocal_rule(g, y):
+    return negative(multiply(g, square(_c(y))))                                 # -grad * conj(y)^2
+
+
 sqrt_p, sqrt = _def_unary(
-    "sqrt", np.sqrt, lambda g, out, x: realdiv(multiply(g, _scalar(0.5, out)), _c(out)),  # grad * 0.5 / sqrt(x)
+    "sqrt", np.sqrt, lambda g, out, x: _safe(_sqrt_rule, g, out),
     "Square root elementwise.", save_output=True, save_inputs=False)
 rsqrt_p, rsqrt = _def_unary(
     "rsqrt", lambda x: np.reciprocal(np.sqrt(x)),
-    lambda g, out, x: multiply(multiply(g, _scalar(-0.5, out)), multiply(square(_c(out)), _c(out))),  # -grad y^3 / 2
+    lambda g, out, x: _safe(_rsqrt_rule, g, out),
     "1 / sqrt(x) elementwise.", save_output=True, save_inputs=False)
 reciprocal_p, reciprocal = _def_unary(
-    "reciprocal", np.reciprocal, lambda g, out, x: negative(multiply(g, square(_c(out)))),  # -grad * y^2
+    "reciprocal", np.reciprocal, lambda g, out, x: _safe(_reciprocal_rule, g, out),
     "1 / x elementwise.", save_output=True, save_inputs=False)
 exp_p, exp = _def_unary("exp", np.exp, lambda g, out, x: multiply(g, _c(out)),  # grad * exp(x)
                         "e ** x elementwise.", save_output=True, save_inputs=False)
 expm1_p, expm1 = _def_unary("expm1", np.expm1, lambda g, out, x: multiply(g, exp(_c(x))),  # grad * exp(x)
                             "exp(x) - 1 elementwise, accurate for small x.")
-log_p, log = _def_unary("log", np.log, lambda g, out, x: realdiv(g, _c(x)),  # grad / x
+log_p, log = _def_unary("log", np.log, lambda g, out, x: _safe(_div_rule_x, g, x),  # grad / conj(x)
                         "Natural logarithm elementwise.")
 log1p_p, log1p = _def_unary(
     "log1p", np.log1p, lambda g, out, x: realdiv(g, add(_scalar(1, x), _c(x))),  # grad / (1 + x)

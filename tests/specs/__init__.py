@@ -31,8 +31,8 @@ class OpSpec:
 
 
 def all_specs():
-    from . import array, core, math, nn, random, reduce
+    from . import array, conv, core, indexing, linalg, math, nn, random, reduce
     out = []
-    for module in (core, math, array, reduce, random, nn):
+    for module in (core, math, array, reduce, random, nn, linalg, conv, indexing):
         out.extend(module.SPECS)
     return out
