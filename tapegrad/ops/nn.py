@@ -51,12 +51,20 @@ def _expand(g, x, axis):
 
 # --- activations ------------------------------------------------------------------
 def _relu_impl(x):
-    return np.where(x < 0, np.zeros((), x.dtype), x)  # TF's max(x, 0): keeps -0.0 and NaN
+    r = np.maximum(x, np.zeros((), x.dtype))  # SIMD; np.where is ~7x slower on mixed signs
+    np.copyto(r, x, where=(x == 0))  # TF keeps -0.0 (and NaN, which maximum propagates)
+    return r
 
 
 relu_p = Primitive("relu", _relu_impl, (
-    lambda g, out, x: _mask(_math.greater(out, 0), g),  # grad where y > 0: 0 at x == 0, as TF
+    lambda g, out, x: execute(relu_grad_p, (g, out), NO_PARAMS),  # grad where y > 0: 0 at x == 0, as TF
 ), save_inputs=False, save_output=True)
+
+# TF's ReluGrad as one kernel (one multiply instead of compare + zeros + where); linear in g.
+relu_grad_p = Primitive("relu_grad", lambda g, y: g * (y > 0), (
+    lambda h, out, g, y: execute(relu_grad_p, (h, y), NO_PARAMS),
+    None,  # piecewise constant in y
+), linear=True)
 
 relu6_p = Primitive("relu6", lambda x: np.clip(x, 0, 6), (
     lambda g, out, x: _mask(_math.greater(out, 0), _mask(_math.greater(6, out), g)),  # grad where 0 < y < 6

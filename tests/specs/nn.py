@@ -3,6 +3,9 @@ import numpy as np
 
 import tapegrad as tg
 
+from tapegrad._core.dispatch import execute
+from tapegrad.ops.nn import relu_grad_p
+
 from . import OpSpec
 
 
@@ -17,6 +20,8 @@ def _logits_and(labels_shape, logits_shape=(3, 4)):
 
 SPECS = [
     OpSpec("relu", tg.nn.relu, [((5,),), ((2, 3),)]),
+    OpSpec("relu_grad", lambda g, y: execute(relu_grad_p, (g, y), {}), [((5,), (5,)), ((2, 3), (2, 3))],
+           args=lambda rng: [rng.uniform(-2, 2, (2, 3)), rng.uniform(-2, 2, (2, 3))]),
     OpSpec("relu6", tg.nn.relu6, [((8,),)], domain=(-2.0, 8.0)),
     OpSpec("leaky_relu", lambda x: tg.nn.leaky_relu(x, alpha=0.3), [((5,),)]),
     OpSpec("elu", tg.nn.elu, [((5,),), ((2, 3),)]),
