@@ -264,15 +264,8 @@ def _padding_arg(padding_value, dtype):
     return np.asarray(v).astype(dtype._np).item()
 
 
-def diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT_LEFT"):  # noqa: A002
-    """The diagonal ``k`` of each innermost matrix, or the band ``k = (lo, hi)`` packed as ``[..., hi-lo+1, len]``.
-
-    Diagonals shorter than the longest are padded with ``padding_value`` on the
-    side given by ``align`` (superdiagonals first, subdiagonals second).
-    """
-    op = "MatrixDiagPartV3"
-    x = tensor(input)
-    shape = x._value.shape
+def _band_args(op, shape, k, align):
+    """Validated (lo, hi, align) for the diagonals ``k`` of matrices of ``shape`` (TF's errors)."""
     if len(shape) < 2:
         raise _invalid(op, f"input must be at least 2-dim, received shape: {_dims(shape)}")
     lo, hi = _k_arg(op, k)
@@ -283,6 +276,18 @@ def diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT_LEFT")
             raise _invalid(op, f"{what}_diag_index is out of bound: {d}. It must be between {-m} and {n}")
     if lo > hi:
         raise _invalid(op, f"lower_diag_index must not be larger than upper_diag_index: {lo} > {hi}")
+    return lo, hi, align
+
+
+def diag_part(input, name="diag_part", k=0, padding_value=0, align="RIGHT_LEFT"):  # noqa: A002
+    """The diagonal ``k`` of each innermost matrix, or the band ``k = (lo, hi)`` packed as ``[..., hi-lo+1, len]``.
+
+    Diagonals shorter than the longest are padded with ``padding_value`` on the
+    side given by ``align`` (superdiagonals first, subdiagonals second).
+    """
+    op = "MatrixDiagPartV3"
+    x = tensor(input)
+    lo, hi, align = _band_args(op, x._value.shape, k, align)
     return _diag_part(x, (lo, hi), align, _padding_arg(padding_value, x.dtype))
 
 
@@ -330,16 +335,8 @@ def set_diag(input, diagonal, name="set_diag", k=0, align="RIGHT_LEFT"):  # noqa
     d = convert_to_tensor(diagonal, dtype=x.dtype) if not isinstance(diagonal, (Tensor, Variable)) else tensor(diagonal)
     same_dtype(op, (x, d))
     shape = x._value.shape
-    if len(shape) < 2:
-        raise _invalid(op, f"input must be at least 2-dim, received shape: {_dims(shape)}")
-    lo, hi = _k_arg(op, k)
-    align = _align_arg(op, align)
+    lo, hi, align = _band_args(op, shape, k, align)
     m, n = shape[-2:]
-    for what, kk in (("lower", lo), ("upper", hi)):
-        if not (-m < kk < n or kk == 0):
-            raise _invalid(op, f"{what}_diag_index is out of bound: {kk}. It must be between {-m} and {n}")
-    if lo > hi:
-        raise _invalid(op, f"lower_diag_index must not be larger than upper_diag_index: {lo} > {hi}")
     max_len = _diag_layout(m, n, lo, hi, align)[0]
     expected = shape[:-2] + ((max_len,) if lo == hi else (hi - lo + 1, max_len))
     if d._value.shape != expected:
