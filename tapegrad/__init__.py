@@ -21,15 +21,25 @@ from .graph.function import function
 from .ops import operators as _operators  # noqa: F401 - installs Tensor/Variable operators
 from .ops.array import *  # noqa: F401,F403
 from .ops.control_flow import *  # noqa: F401,F403
+from .ops.tensor_array import TensorArray  # noqa: F401
 from .ops.indexing import *  # noqa: F401,F403
 from .ops.linalg import clip_by_global_norm, clip_by_norm, global_norm, norm  # noqa: F401
 from .ops.logging import print  # noqa: F401,A004
 from .ops.math import *  # noqa: F401,F403
 from .ops.reduce import *  # noqa: F401,F403
+from .ops.manip import *  # noqa: F401,F403
+from .ops.functional_ops import *  # noqa: F401,F403
+from .ops.framework import *  # noqa: F401,F403
+from .ops.debugging import assert_equal, assert_greater, assert_less, assert_rank  # noqa: F401 - tf.assert_* aliases
+from .ops.asserts import Assert  # noqa: F401
 from . import debugging, experimental, linalg, math, nn, random, testing  # noqa: E402
+from .graph import autograph  # noqa: E402
+from . import config  # noqa: E402
+from . import autodiff  # noqa: E402
 from . import keras  # noqa: E402
 from .module import Module  # noqa: E402
 from . import train  # noqa: E402
+from .graph.function import TensorSpec  # noqa: E402
 
 newaxis = None
 

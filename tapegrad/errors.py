@@ -40,6 +40,12 @@ InternalError = _make("InternalError", "An internal invariant was broken.")
 UnavailableError = _make("UnavailableError", "The service is unavailable.")
 DataLossError = _make("DataLossError", "Unrecoverable data loss or corruption.")
 
+
+
+class OperatorNotAllowedInGraphError(TypeError):
+    """A Python operation (``bool``, iteration) needs a tensor's value while a ``function`` is traced."""
+
+
 OK, CANCELLED, UNKNOWN, INVALID_ARGUMENT, DEADLINE_EXCEEDED, NOT_FOUND, ALREADY_EXISTS = range(7)
 PERMISSION_DENIED, RESOURCE_EXHAUSTED, FAILED_PRECONDITION, ABORTED, OUT_OF_RANGE = range(7, 12)
 UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS, UNAUTHENTICATED = range(12, 17)

@@ -3,3 +3,5 @@ from .ops.math import sigmoid, softplus, tanh  # noqa: F401 - TF exports these u
 from .ops.nn import *  # noqa: F401,F403
 from .ops.conv import *  # noqa: F401,F403
 from .ops.indexing import top_k  # noqa: F401 - tf.nn.top_k is tf.math.top_k
+from .ops.math_extra import in_top_k, zero_fraction  # noqa: F401 - tf.nn.in_top_k, tf.nn.zero_fraction
+from .ops.nn_extra import *  # noqa: F401,F403

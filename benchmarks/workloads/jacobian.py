@@ -1,10 +1,10 @@
 """JAC, full Jacobian: J of f(x) = tanh(W @ x), W float32[50, 50], x float32[50] (fixed seed).
 
 * tapegrad and TensorFlow: ``tape.jacobian(y, x)`` with the default arguments
-  (eager, and inside ``tf.function``). TensorFlow's default
-  (``experimental_use_pfor=True``) vectorizes the 50 backward passes with
-  pfor; tapegrad accepts the flag but runs one backward pass per output
-  element (a loop in Python).
+  (eager, and inside ``tf.function``). With the default
+  ``experimental_use_pfor=True`` both vectorize: TensorFlow rewrites the 50
+  backward passes with pfor; tapegrad runs one backward pass of 50 stacked
+  cotangents through batched VJP rules (``tapegrad/_core/batching.py``).
 * PyTorch: ``torch.autograd.functional.jacobian(f, x)``, its default
   ``vectorize=False`` (a loop of ``autograd.grad`` calls, one per output) in
   the "PyTorch eager" row; ``vectorize=True`` (one batched backward pass through

@@ -7,6 +7,14 @@ calls the user's gradient function. The later entry wins in the backward
 pass; on a tape that tracks no argument, the forward ops give the gradient. Because that
 function runs tapegrad ops, an enclosing tape records it, and a
 custom_gradient used inside a gradient function is honoured at second order.
+
+Forward mode follows the custom gradient too (TF's eager ForwardAccumulator
+ignores it): the one-entry record reaches active ForwardAccumulators, which
+override the outputs' tangents with the transposed custom VJP
+(``forwardprop.transposed_vjp``: ``grad_fn`` run on zero cotangents under a
+nested tape, pulled back along the inputs' tangents), so ``<J v, u> = <v, J^T u>``
+holds with the user's ``J^T``. ``grad_fn`` must be linear in its cotangents and
+written with tapegrad ops for this (as for higher-order gradients).
 """
 import functools
 import inspect

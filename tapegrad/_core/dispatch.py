@@ -1,10 +1,12 @@
 """execute(): the single choke point every op goes through.
 
-1. (graph tracing will add a branch here for symbolic inputs);
+1. while a ``function`` is traced, the tracer sits at the bottom of the tape
+   stack, so ``_record`` hands it every op (tapegrad/graph/tracer.py);
 2. run the backend kernel, turning kernel failures into InvalidArgumentError
    that names the op, the shapes and the dtypes;
 3. if a tape is recording, let each recording tape that tracks an input of a
-   trainable dtype append an entry. With no tape, this costs one check.
+   trainable dtype append an entry, and each forward accumulator (on the same
+   stack) compute the outputs' tangents. With neither, this costs one check.
 """
 import numpy as np
 
@@ -79,7 +81,14 @@ def _record(prim, inputs, outs, params, out):
     carry gradient), the tape notes it in ``_blocked`` for ``explain``.
     """
     entry = None
+    graph = _state.graph
     for tape in _state.tapes:
+        if tape is graph:
+            graph.add(prim, inputs, outs, params)
+            continue
+        if tape._forward:  # a ForwardAccumulator: computes the outputs' tangents (forwardprop.py)
+            tape._accumulate(prim, inputs, outs, params)
+            continue
         tracked = tape._tracked
         in_ids = [t._id if t._id in tracked else None for t in inputs]
         if in_ids.count(None) == len(in_ids):

@@ -2,6 +2,12 @@
 
 Dicts are flattened in sorted-key order; everything that is not a list,
 tuple or mapping (tensors, variables, numbers, None) is a leaf.
+
+Composite values (a ``TensorArray``) are leaves too, unless
+``expand_composites=True``: then they flatten to their component tensors
+(``x._to_components()``) and are rebuilt from them
+(``template._from_components(components)``), as TF does for a while_loop's
+loop variables.
 """
 import collections.abc
 
@@ -28,7 +34,11 @@ def _sorted_keys(mapping):
         raise TypeError(f"nest only supports dicts with sortable keys: {e}") from None
 
 
-def flatten(structure):
+def _is_composite(x):
+    return hasattr(type(x), "_to_components")
+
+
+def flatten(structure, expand_composites=False):
     """The leaves of ``structure`` in order (a list). A leaf gives ``[leaf]``."""
     out = []
     stack = [structure]
@@ -36,6 +46,8 @@ def flatten(structure):
         x = stack.pop()
         if is_nested(x):
             stack.extend(reversed(_children(x)))
+        elif expand_composites and _is_composite(x):
+            stack.extend(reversed(x._to_components()))
         else:
             out.append(x)
     return out
@@ -54,10 +66,10 @@ def _rebuild(template, children):
     return type(template)(children)
 
 
-def pack_sequence_as(structure, flat_sequence):
+def pack_sequence_as(structure, flat_sequence, expand_composites=False):
     """Rebuilds ``structure`` with the leaves taken in order from ``flat_sequence``."""
     flat = list(flat_sequence)
-    n = len(flatten(structure))
+    n = len(flatten(structure, expand_composites))
     if n != len(flat):
         raise ValueError(f"Could not pack sequence. Structure had {n} atoms, but flat_sequence had "
                          f"{len(flat)} items. Structure: {structure!r}")
@@ -66,6 +78,8 @@ def pack_sequence_as(structure, flat_sequence):
     def build(x):
         if is_nested(x):
             return _rebuild(x, [build(c) for c in _children(x)])
+        if expand_composites and _is_composite(x):
+            return x._from_components([build(c) for c in x._to_components()])
         return next(it)
 
     return build(structure)

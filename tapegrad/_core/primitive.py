@@ -13,6 +13,22 @@ tensors when ``save_inputs`` is set, otherwise ``Spec`` objects holding only
 shape and dtype. Rules are written with tapegrad ops, so an enclosing tape
 records the backward pass (higher-order derivatives). Cotangents may have a
 broadcast shape: the tape reduces them to the input's shape.
+
+A JVP rule (forward mode, ``tapegrad/_core/forwardprop.py``) is one callable
+``jvp(tangents, out, *inputs, **params) -> output tangent`` (a sequence, one per
+output, for ``multiple_results``; None means zero). ``tangents`` has one entry
+per input, None where the input has no tangent (integer inputs, or inputs that
+do not depend on the watched primals); ``out`` and the inputs are the tensors
+themselves. Rules are written with tapegrad ops, so that outer accumulators and
+tapes differentiate through them; a tangent may have a shape that broadcasts to
+the output's (the accumulator broadcasts it). Helpers build the common forms:
+``linear_jvp(prim, **fixed)`` (an affine op on the tangents),
+``multilinear_jvp(prim, positions)`` (the product rule), ``partials_jvp(*d)``
+(elementwise, from partial derivatives), ``symmetric_jvp(vjp rules)`` (e.g. a
+diagonal Jacobian: the VJP conjugated) and ``transposed_vjp(vjp)`` (a nested tape: only
+for the primitives listed in tests/test_forward_mode.py). Without a rule, a
+``linear`` primitive is applied to the tangents, and another primitive that has
+a VJP (a user's, a custom_gradient) gets its transposed VJP, as TF does.
 """
 
 REGISTRY = {}
@@ -27,9 +43,12 @@ class Primitive:
       vjp: the VJP rule(s), see the module docstring. A differentiable
         primitive without one raises LookupError when a gradient reaches it
         (register one with ``RegisterGradient``).
-      jvp: forward-mode rule slot (``jvp(tangents, out, *inputs, **params)``).
-      differentiable: False for round/argmax/comparisons: outputs are not recorded.
-      linear: True when the op is linear in its (first) input.
+      jvp: the JVP rule, see the module docstring.
+      differentiable: False for round/argmax/comparisons: outputs are not recorded
+        (and get no tangent in forward mode).
+      linear: True when the op is linear in its (first) input. Without a ``jvp``
+        rule, it is taken to be linear in all its floating inputs jointly (other
+        inputs, e.g. indices, are constants) and applied to the tangents.
       save_inputs, save_output: what the rule reads; the rest is not kept.
       multiple_results: impl returns a tuple of arrays.
       kinds: allowed dtype kinds of the first input ('f' float, 'c' complex,

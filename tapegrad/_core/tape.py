@@ -15,6 +15,7 @@ from . import nest
 from .indexed_slices import IndexedSlices, combine
 from .context import state as _state
 from .dispatch import _TRAINABLE, execute
+from .shape import TensorShape
 from .tensor import Tensor, Variable, convert_to_tensor
 
 
@@ -39,6 +40,8 @@ class GradientTape:
     >>> print(tape.gradient(y, x))
     tapegrad.Tensor(6.0, shape=(), dtype=float32)
     """
+
+    _forward = False  # on the tape stack beside ForwardAccumulators (True there)
 
     def __init__(self, persistent=False, watch_accessed_variables=True):
         self._persistent = persistent
@@ -75,11 +78,7 @@ class GradientTape:
     def _pop_tape(self):
         if not self._recording:
             raise ValueError("Tape is not recording.")
-        tapes = _state.tapes
-        for i in range(len(tapes) - 1, -1, -1):
-            if tapes[i] is self:
-                del tapes[i]
-                break
+        unstack(self)
         self._recording = False
 
     # --- watching ------------------------------------------------------
@@ -142,32 +141,14 @@ class GradientTape:
         if self._entries is None:
             raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of "
                                "gradients (or jacobians)")
-        if self._recording:
-            if not self._persistent:
-                self._pop_tape()
-            else:
-                _warn_once("Calling GradientTape.gradient on a persistent tape inside its context is "
-                           "significantly less efficient than calling it outside the context (it causes "
-                           "the gradient ops to be recorded on the tape, leading to increased CPU and "
-                           "memory usage). Only call GradientTape.gradient inside the context if you "
-                           "actually want to trace the gradient in order to compute higher order derivatives.")
+        self._leave_context()
         unconnected = _unconnected(unconnected_gradients)
         if target is None:
             raise TypeError("Argument `target` should be a list or nested structure of Tensors, Variables or "
                             "CompositeTensors to be differentiated, but received None.")
         flat_targets = [_as_target(t) for t in nest.flatten(target)]
         flat_sources = nest.flatten(sources)
-        source_ids = []
-        for s in flat_sources:
-            if not isinstance(s, (Tensor, Variable)):
-                raise ValueError(f"GradientTape.gradient sources must be Tensors or Variables, got {s!r} "
-                                 f"of type {type(s).__name__}.")
-            if s._value.dtype not in _TRAINABLE:
-                warnings.warn(f"The dtype of the source tensor must be floating (e.g. tf.float32) when "
-                              f"calling GradientTape.gradient, got {s.dtype!r}", stacklevel=2)
-                source_ids.append(None)
-            else:
-                source_ids.append(s._id)
+        source_ids = _source_ids(flat_sources)
         seeds = _seeds(flat_targets, output_gradients)
         entries = self._entries
         if not self._persistent:
@@ -182,72 +163,154 @@ class GradientTape:
             grads.append(g)
         return nest.pack_sequence_as(sources, grads)
 
+    def _leave_context(self):
+        """Before differentiating: a non-persistent tape stops recording; a persistent one warns."""
+        if self._recording:
+            if not self._persistent:
+                self._pop_tape()
+            else:
+                _warn_once("Calling GradientTape.gradient on a persistent tape inside its context is "
+                           "significantly less efficient than calling it outside the context (it causes "
+                           "the gradient ops to be recorded on the tape, leading to increased CPU and "
+                           "memory usage). Only call GradientTape.gradient inside the context if you "
+                           "actually want to trace the gradient in order to compute higher order derivatives.")
 
-    def _rows(self, target, sources, seeds_np):
-        """One backward pass per seed (a NumPy cotangent for ``target``); rows[i][j] for source j."""
-        if self._entries is None:
-            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of "
-                               "gradients (or jacobians)")
-        if self._recording and not self._persistent:
-            self._pop_tape()
-        target = _as_target(target)
-        ids = {s._id for s in sources}
+    def _jacobian_entries(self, what, use_pfor):
+        """The record for jacobian/batch_jacobian (a non-persistent tape gives it up), with TF's checks."""
+        if not use_pfor and not self._persistent:
+            raise RuntimeError(f"GradientTape must be created with persistent=True to compute the {what} with "
+                               "eager execution enabled and with experimental_use_pfor set to False.")
+        self._leave_context()
         entries = self._entries
-        rows = []
-        for seed in seeds_np:
-            cots = backward(entries, [(target._id, Tensor(seed))], ids, persistent=True)
-            rows.append([_dense(cots.get(s._id)) for s in sources])
         if not self._persistent:
             self._entries = None
-        return rows
+        return entries
+
+    def _stacked_gradients(self, entries, target, seeds, sources, source_ids, use_pfor, chunk):
+        """Cotangents of ``sources`` for the stacked ``seeds`` ([n] + target.shape): [n] + source.shape each.
+
+        With ``use_pfor``, one backward pass through the batched rules per ``chunk``
+        seeds; else one backward pass per seed. None for an unconnected source.
+        """
+        from ..ops.array import concat, stack, zeros
+        from .batching import Batch
+        ids = {i for i in source_ids if i is not None}
+        n = seeds.shape[0]
+        step = max(1, min(n, chunk or n)) if use_pfor else 1
+        persistent = self._persistent or step < n
+        parts = []  # (rows, cotangents): one backward pass each
+        for lo in range(0, n, step):
+            part = seeds[lo:lo + step]
+            if use_pfor:
+                cots = backward(entries, [(target._id, Tensor(part))], ids, persistent, Batch(len(part)))
+            else:
+                cots = backward(entries, [(target._id, Tensor(part[0]))], ids, persistent=True)
+            parts.append((len(part), [_dense(cots.get(i)) if i is not None else None for i in source_ids]))
+        out = []
+        for j, s in enumerate(sources):
+            col = [(rows, gs[j]) for rows, gs in parts]
+            if not col or all(g is None for _, g in col):
+                out.append(None)
+                continue
+            shape = s._value.shape
+            if use_pfor:  # [rows] + shape per pass
+                col = [zeros((rows,) + shape, dtype=s.dtype) if g is None else g for rows, g in col]
+                out.append(col[0] if len(col) == 1 else concat(col, 0))
+            else:
+                out.append(stack([zeros(shape, dtype=s.dtype) if g is None else g for _, g in col]))
+        return out
 
     def jacobian(self, target, sources, unconnected_gradients=UnconnectedGradients.NONE,
                  parallel_iterations=None, experimental_use_pfor=True):
         """Jacobian of ``target`` with respect to each source: shape ``target.shape + source.shape``.
 
-        Computed with one backward pass per element of ``target`` (recorded by an
-        enclosing tape, so Hessians come from the jacobian of a gradient).
+        One backward pass pushes the stacked basis cotangents (one per element of
+        ``target``) through batched VJP rules; a rule without a batched form runs
+        once per element (with a warning). The pass is recorded by enclosing tapes,
+        so Hessians come from the jacobian of a gradient.
+
+        Args:
+          target: a single Tensor or Variable (not a list).
+          sources: a Tensor, Variable or nest of them; the result has this structure.
+          unconnected_gradients: 'none' (default: None for an unconnected source) or 'zero'.
+          parallel_iterations: at most this many rows per backward pass (bounds the memory).
+          experimental_use_pfor: False: one backward pass per element of ``target``
+            (needs a persistent tape, as in TF).
+
+        Raises:
+          RuntimeError: a used non-persistent tape, or ``experimental_use_pfor=False`` on a non-persistent one.
+          TypeError (also an AttributeError, as TF raises): a target that is not a Tensor.
+
+        >>> with tapegrad.GradientTape() as g:
+        ...     x = tapegrad.constant([1.0, 2.0])
+        ...     g.watch(x)
+        ...     y = x * x
+        >>> g.jacobian(y, x)   # [[2., 0.], [0., 4.]]
         """
-        from ..ops.array import reshape, stack, zeros
+        from ..ops.array import reshape, zeros
+        if self._entries is None:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of "
+                               "gradients (or jacobians)")
+        t = _single_target(target, "jacobian")
         unconnected = _unconnected(unconnected_gradients)
         flat_sources = nest.flatten(sources)
-        t = _as_target(target)
-        shape, np_dtype = t._value.shape, t._value.dtype
-        size = int(t._value.size)
-        seeds = (np.eye(size, dtype=np_dtype)[i].reshape(shape) for i in range(size))
-        rows = self._rows(t, flat_sources, seeds)
+        source_ids = _source_ids(flat_sources)
+        entries = self._jacobian_entries("jacobian", experimental_use_pfor)
+        shape, size = t._value.shape, int(t._value.size)
+        seeds = np.eye(size, dtype=t._value.dtype).reshape((size,) + shape)
+        cols = self._stacked_gradients(entries, t, seeds, flat_sources, source_ids, experimental_use_pfor,
+                                       parallel_iterations)
         out = []
-        for j, s in enumerate(flat_sources):
-            col = [r[j] for r in rows]
-            if all(g is None for g in col) and unconnected is UnconnectedGradients.NONE:
-                out.append(None)
-                continue
-            col = [zeros(s._value.shape, dtype=s.dtype) if g is None else g for g in col]
-            full = stack(col) if col else zeros((0,) + s._value.shape, dtype=s.dtype)
-            out.append(reshape(full, shape + s._value.shape))
+        for s, g in zip(flat_sources, cols):
+            if g is None:
+                if unconnected is UnconnectedGradients.ZERO or (size == 0 and source_ids):
+                    g = zeros(shape + s._value.shape, dtype=s.dtype)
+            else:
+                g = reshape(g, shape + s._value.shape)
+            out.append(g)
         return nest.pack_sequence_as(sources, out)
 
     def batch_jacobian(self, target, source, unconnected_gradients=UnconnectedGradients.NONE,
                        parallel_iterations=None, experimental_use_pfor=True):
         """Per-example Jacobians: ``[b] + target.shape[1:] + source.shape[1:]``.
 
-        Assumes example ``i`` of ``target`` depends only on example ``i`` of ``source``.
-        """
-        from ..ops.array import reshape, stack, zeros
-        _unconnected(unconnected_gradients)
-        t = _as_target(target)
-        ys, xs = t._value.shape, source._value.shape
-        if not ys or not xs or ys[0] != xs[0]:
-            raise ValueError(f"batch_jacobian needs target and source with the same leading (batch) "
-                             f"dimension; got target shape {t.shape} and source shape {source.shape}.")
-        b, m = ys[0], int(np.prod(ys[1:], dtype=np.int64))
-        seeds = (np.eye(m, dtype=t._value.dtype)[np.zeros(b, dtype=int) + i].reshape(ys) for i in range(m))
-        col = [r[0] for r in self._rows(t, [source], seeds)]
-        if all(g is None for g in col):
-            return zeros((b,) + ys[1:] + xs[1:], dtype=source.dtype)
-        col = [zeros(xs, dtype=source.dtype) if g is None else g for g in col]
-        return reshape(stack(col, axis=1), (b,) + ys[1:] + xs[1:])
+        Assumes example ``i`` of ``target`` depends only on example ``i`` of ``source``
+        (then it is ``stack([jacobian(target[i], source[i]) for i in range(b)])``): one
+        backward pass of ``prod(target.shape[1:])`` stacked cotangents. As in TF, an
+        unconnected source gives zeros (of the target's dtype), whatever ``unconnected_gradients``.
 
+        Raises:
+          ValueError: target or source of rank < 2, or different first (batch) dimensions.
+          RuntimeError: as ``jacobian``.
+        """
+        from ..ops.array import reshape, transpose, zeros
+        if self._entries is None:
+            raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of "
+                               "gradients (or jacobians)")
+        t = _single_target(target, "batch_jacobian")
+        _unconnected(unconnected_gradients)
+        if not isinstance(source, (Tensor, Variable)):
+            raise _TargetError(f"batch_jacobian: source must be a Tensor or Variable, got {type(source).__name__}.")
+        ys, xs = t._value.shape, source._value.shape
+        for s in (ys, xs):
+            if len(s) < 2:
+                raise ValueError(f"Shape {TensorShape(s)} must have rank at least 2")
+        if ys[0] != xs[0]:
+            raise ValueError(f"Need first dimension of target shape ({TensorShape(ys)}) and source shape "
+                             f"({TensorShape(xs)}) to match: it is the batch dimension.")
+        source_ids = _source_ids([source])
+        entries = self._jacobian_entries("batch_jacobian", experimental_use_pfor)
+        b, rows = ys[0], ys[1:]
+        m = int(np.prod(rows, dtype=np.int64))
+        eye = np.eye(m, dtype=t._value.dtype).reshape((m, 1) + rows)
+        seeds = np.ascontiguousarray(np.broadcast_to(eye, (m,) + ys))
+        g = self._stacked_gradients(entries, t, seeds, [source], source_ids, experimental_use_pfor,
+                                    parallel_iterations)[0]
+        new_shape = (b,) + rows + xs[1:]
+        if g is None:
+            return zeros(new_shape, dtype=t.dtype)
+        g = transpose(g, (1, 0) + tuple(range(2, g._value.ndim)))
+        return reshape(g, new_shape)
 
     def explain(self, target, source):
         """Says in words why the gradient of ``target`` with respect to ``source`` is (or is not) None.
@@ -260,6 +323,15 @@ class GradientTape:
         >>> print(tape.explain(y, x))   # names the non-differentiable op 'round'
         """
         return _explain(self, target, source)
+
+
+def unstack(recorder):
+    """Removes ``recorder`` (a tape or a ForwardAccumulator) from this thread's stack, innermost first."""
+    tapes = _state.tapes
+    for i in range(len(tapes) - 1, -1, -1):
+        if tapes[i] is recorder:
+            del tapes[i]
+            break
 
 
 class _StopRecording:
@@ -304,6 +376,34 @@ def _as_target(t):
     return t
 
 
+class _TargetError(TypeError, AttributeError):
+    """A jacobian target that is not a single tensor (TF fails with an AttributeError there)."""
+
+
+def _single_target(target, what):
+    if not isinstance(target, (Tensor, Variable)):
+        raise _TargetError(f"GradientTape.{what} differentiates a single Tensor or Variable, got "
+                           f"{type(target).__name__}: for several targets, stack them or call {what} once per "
+                           "target.")
+    return _as_target(target)
+
+
+def _source_ids(flat_sources):
+    """Tape ids of the sources; None (with a warning) for a source of a dtype that carries no gradient."""
+    ids = []
+    for s in flat_sources:
+        if not isinstance(s, (Tensor, Variable)):
+            raise ValueError(f"GradientTape.gradient sources must be Tensors or Variables, got {s!r} "
+                             f"of type {type(s).__name__}.")
+        if s._value.dtype not in _TRAINABLE:
+            warnings.warn(f"The dtype of the source tensor must be floating (e.g. tf.float32) when "
+                          f"calling GradientTape.gradient, got {s.dtype!r}", stacklevel=3)
+            ids.append(None)
+        else:
+            ids.append(s._id)
+    return ids
+
+
 def _seeds(targets, output_gradients):
     """(id, cotangent) for each target: ones, or the validated output gradient."""
     from ..ops.array import ones_like
@@ -332,12 +432,13 @@ def _seeds(targets, output_gradients):
     return seeds
 
 
-def backward(entries, seeds, source_ids, persistent):
+def backward(entries, seeds, source_ids, persistent, batch=None):
     """Walks ``entries`` backwards from ``seeds``; returns {tensor id: cotangent}.
 
     Only rules of inputs that lead to a source run. Cotangents of sources are
     kept; others are dropped once consumed; a non-persistent tape's entries are
-    freed as the walk passes them.
+    freed as the walk passes them. With ``batch`` (a ``batching.Batch``), every
+    cotangent has a leading batch axis and the rules are the batched ones.
     """
     from ..ops.math import add_p
     n = len(entries)
@@ -360,7 +461,8 @@ def backward(entries, seeds, source_ids, persistent):
             gs = [cots.get(o) if o in source_ids else cots.pop(o, None) for o in out_ids]
             if all(g is None for g in gs):
                 continue
-            g = tuple(_zeros_for(kept[i]) if gi is None else gi for i, gi in enumerate(gs))
+            zeros = _zeros_for if batch is None else batch.zeros
+            g = tuple(zeros(kept[i]) if gi is None else gi for i, gi in enumerate(gs))
         else:
             oid = out_ids[0]
             g = cots.get(oid) if oid in source_ids else cots.pop(oid, None)
@@ -375,6 +477,8 @@ def backward(entries, seeds, source_ids, persistent):
             raise LookupError(f"No gradient defined for operation '{prim.name}'. Register one with "
                               f"tapegrad.RegisterGradient('{prim.name}'), or mark the op with "
                               f"tapegrad.no_gradient('{prim.name}') if it has none.")
+        if batch is not None:
+            rules = batch.rules(prim)
         if type(rules) is tuple:
             grads = [rules[i](g, kept, *saved, **params) if iid in relevant and rules[i] is not None else None
                      for i, iid in enumerate(in_ids)]
@@ -390,7 +494,9 @@ def backward(entries, seeds, source_ids, persistent):
                 cots[iid] = gi if prev is None else combine(prev, gi)
                 continue
             shape = x._value.shape if type(x) is Tensor else x.shape
-            if gi._value.shape != shape:
+            if batch is not None:
+                gi = batch.unbroadcast(gi, shape)
+            elif gi._value.shape != shape:
                 gi = _unbroadcast(gi, shape)
             if prev is None:
                 cots[iid] = gi

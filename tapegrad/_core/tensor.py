@@ -62,6 +62,8 @@ class Tensor:
 
     def numpy(self):
         """A NumPy copy of the value (a NumPy scalar for a 0-d tensor)."""
+        if _state.graph is not None:
+            _graph_check(self, "numpy")
         v = self._value
         return v[()] if v.ndim == 0 else np.array(v, copy=True)
 
@@ -83,13 +85,19 @@ class Tensor:
         return view
 
     def __bool__(self):
+        if _state.graph is not None:
+            _graph_check(self, "bool")
         v = self._value
         return bool(v.size > 0 and v)
 
     def __float__(self):
+        if _state.graph is not None:
+            _graph_check(self, "float")
         return float(self._value)
 
     def __int__(self):
+        if _state.graph is not None:
+            _graph_check(self, "int")
         return int(self._value)
 
     def __index__(self):
@@ -107,6 +115,8 @@ class Tensor:
         return self._value.shape[0]
 
     def __iter__(self):
+        if _state.graph is not None:
+            _graph_check(self, "iter")
         if self._value.ndim == 0:
             raise TypeError("Cannot iterate over a scalar tensor.")
         return (self[i] for i in range(self._value.shape[0]))
@@ -125,12 +135,30 @@ class Tensor:
         return _rebuild, (np.asarray(self._value),)
 
     def __str__(self):
+        if _state.graph is not None:
+            text = _graph_str(self, False)
+            if text is not None:
+                return text
         return "tapegrad.Tensor(%s, shape=%s, dtype=%s)" % (
             _numpy_text(self._value, False), self.shape, self.dtype.name)
 
     def __repr__(self):
+        if _state.graph is not None:
+            text = _graph_str(self, True)
+            if text is not None:
+                return text
         return "<tapegrad.Tensor: shape=%s, dtype=%s, numpy=%s>" % (
             self.shape, self.dtype.name, _numpy_text(self._value, True))
+
+
+def _graph_check(t, what):
+    from ..graph.tracer import check_concrete
+    check_concrete(t, what)
+
+
+def _graph_str(t, is_repr):
+    from ..graph.tracer import symbolic_str
+    return symbolic_str(t, is_repr)
 
 
 def _rebuild(array):
@@ -203,6 +231,8 @@ class Variable:
         self._name = (name or "Variable") + ":0"
         self._validate_shape = validate_shape
         self._constraint = constraint
+        if _state.graph is not None:
+            _state.graph.variable_created(self)
 
     # --- reads ---------------------------------------------------------
     def _read(self):
@@ -240,14 +270,20 @@ class Variable:
 
     def assign(self, value, use_locking=False, name=None, read_value=True):
         """Replaces the value; returns the variable."""
+        if _state.graph is not None:
+            return _state.graph.assign(self, value, "assign")
         return self._set(self._operand(value), "assign")
 
     def assign_add(self, delta, use_locking=False, name=None, read_value=True):
         """Adds ``delta`` to the value; returns the variable."""
+        if _state.graph is not None:
+            return _state.graph.assign(self, delta, "assign_add")
         return self._set(self._value + self._operand(delta), "assign_add")
 
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
         """Subtracts ``delta`` from the value; returns the variable."""
+        if _state.graph is not None:
+            return _state.graph.assign(self, delta, "assign_sub")
         return self._set(self._value - self._operand(delta), "assign_sub")
 
     # --- introspection -------------------------------------------------

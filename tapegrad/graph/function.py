@@ -1,49 +1,630 @@
-"""``tapegrad.function``.
+"""``tapegrad.function``: trace a Python function into a graph once per input signature, then run the graph.
 
-Graph tracing (symbolic tensors, AutoGraph, a compiled executor) is not built
-yet: a ``function`` runs its Python function eagerly on every call, exactly as
-TensorFlow does under ``tf.config.run_functions_eagerly(True)``. Values and
-gradients are those of graph mode; Python side effects run on every call
-rather than only at trace time.
+Tracing (tapegrad/graph/tracer.py) runs the Python function once on the call's
+values with a tracer at the bottom of the tape stack; the recorded graph is
+optimized and compiled into generated Python (tapegrad/graph/executor.py).
+Later calls with the same signature run the compiled graph: no Python of the
+user's function, no per-op dispatch, no tape.
+
+Cache key, as TF's: for each argument, the dtype and shape of tensors (NumPy
+arrays count as tensors), the identity of Variables, the value of Python
+objects (numbers, strings, tuples, hashable objects; the identity of others),
+and the nesting structure. ``input_signature`` (``TensorSpec``s, None for any
+size) fixes the key; ``reduce_retracing`` relaxes dimensions that changed.
+
+Shape-specialized graphs: a graph is traced for concrete shapes. A call
+whose shapes fit an existing signature (a None dimension of
+``input_signature`` or ``reduce_retracing``) but were not traced yet traces
+again without counting as a new trace in ``experimental_get_tracing_count``;
+Python side effects then run again, unlike TF, and ``x.shape`` shows the
+concrete size where TF shows None.
+
+Differentiation: a GradientTape inside the function records at trace time and
+its backward pass becomes part of the graph. A call under an *outer* tape is
+recorded as one tape entry whose gradient runs a backward function (the
+forward graph replayed under a tape, then differentiated), itself a
+``function``, traced once per signature and differentiable again (higher
+order). Unconnected gradients are None in graphs, as they are eagerly.
 """
 import functools
+import inspect
+import warnings
 import weakref
+
+import numpy as np
+
+from .._core import dtypes as _dt
+from .._core import nest
+from .._core.context import state as _state
+from .._core.dispatch import _TRAINABLE, execute
+from .._core.primitive import Primitive
+from .._core.shape import TensorShape
+from .._core.tensor import Tensor, Variable
+from .control_flow import DIFFERENTIABLE_VARIANT, UntracedBranchError
+from .executor import Compiled
+from .tracer import EFFECTFUL, SUBGRAPHS, Graph, Tracer, assign_var_p, mark_effects, read_var_p, tracing
+
+RETRACING_WARNING_THRESHOLD = 5
+
+
+class TensorSpec:
+    """Describes a tensor argument: shape (None for any size) and dtype.
+
+    >>> tapegrad.TensorSpec(shape=[None, 3], dtype=tapegrad.float32)
+    TensorSpec(shape=(None, 3), dtype=tf.float32, name=None)
+    """
+
+    def __init__(self, shape, dtype=_dt.float32, name=None):
+        self.shape = TensorShape(shape)
+        self.dtype = _dt.as_dtype(dtype)
+        self.name = name
+
+    @classmethod
+    def from_tensor(cls, tensor, name=None):
+        return cls(tensor.shape, tensor.dtype, name)
+
+    def is_compatible_with(self, x):
+        if isinstance(x, TensorSpec):
+            return self.dtype == x.dtype and self.shape.is_compatible_with(x.shape)
+        return self.dtype == x.dtype and self.shape.is_compatible_with(x.shape)
+
+    def __eq__(self, other):
+        return (isinstance(other, TensorSpec) and self.shape.dims == other.shape.dims
+                and self.dtype == other.dtype and self.name == other.name)
+
+    def __hash__(self):
+        return hash((None if self.shape.dims is None else tuple(self.shape.dims), self.dtype.name, self.name))
+
+    def __repr__(self):
+        return f"TensorSpec(shape={self.shape}, dtype=tf.{self.dtype.name}, name={self.name!r})"
+
+
+# --- arguments: keys and leaves ----------------------------------------------------------
+class _Leaf:
+    """Marks a tensor position in the argument template."""
+
+    __slots__ = ("index",)
+
+    def __init__(self, index):
+        self.index = index
+
+
+def _arg_key(x, tensors):
+    """A hashable key for one argument; tensors (and arrays) are appended to ``tensors``."""
+    t = type(x)
+    if t is Tensor:
+        tensors.append(x)
+        return ("T", x._value.shape, x._value.dtype)
+    if t in (int, float, bool, str, type(None)):
+        return (t, x)
+    if isinstance(x, Variable):
+        return ("V", id(x))
+    if isinstance(x, (np.ndarray, np.generic)):
+        x = Tensor(np.asarray(x))
+        tensors.append(x)
+        return ("T", x._value.shape, x._value.dtype)
+    if isinstance(x, Tensor):
+        tensors.append(x)
+        return ("T", x._value.shape, x._value.dtype)
+    if isinstance(x, (list, tuple)):
+        return (t, tuple(_arg_key(c, tensors) for c in x))
+    if isinstance(x, dict):
+        keys = sorted(x)
+        return (t, tuple(keys), tuple(_arg_key(x[k], tensors) for k in keys))
+    if isinstance(x, TensorSpec):
+        return ("S", x)
+    try:
+        hash(x)
+        return (t, x)
+    except TypeError:
+        return ("id", id(x))
+
+
+def _template(x, counter):
+    """``x`` with tensor leaves replaced by _Leaf markers (same traversal order as _arg_key)."""
+    if isinstance(x, Tensor) or isinstance(x, (np.ndarray, np.generic)):
+        leaf = _Leaf(counter[0])
+        counter[0] += 1
+        return leaf
+    if isinstance(x, Variable):
+        return x
+    if isinstance(x, (list, tuple)):
+        children = [_template(c, counter) for c in x]
+        return type(x)(*children) if hasattr(type(x), "_fields") else type(x)(children)
+    if isinstance(x, dict):
+        out = type(x)() if type(x) is dict else dict()
+        for k in sorted(x):
+            out[k] = _template(x[k], counter)
+        return type(x)((k, out[k]) for k in x) if type(x) is not dict else {k: out[k] for k in x}
+    return x
+
+
+def _fill(template, tensors):
+    if isinstance(template, _Leaf):
+        return tensors[template.index]
+    if isinstance(template, (list, tuple)):
+        children = [_fill(c, tensors) for c in template]
+        return type(template)(*children) if hasattr(type(template), "_fields") else type(template)(children)
+    if isinstance(template, dict):
+        return type(template)((k, _fill(v, tensors)) for k, v in template.items())
+    return template
+
+
+def _describe_key(k):
+    if k[0] == "T":
+        return f"a tensor of shape {tuple(k[1])} and dtype {_dt.from_numpy(k[2]).name}"
+    if k[0] == "V":
+        return "a different tf.Variable"
+    if k[0] == "id":
+        return "a different (unhashable) Python object"
+    if k[0] in (list, tuple, dict):
+        return f"a {k[0].__name__} with another structure or contents"
+    return f"the Python value {k[1]!r}"
+
+
+def _relax(old, new):
+    """The key generalizing ``old`` and ``new`` (differing tensor dimensions become None), or None."""
+    if old[0] == "T" and new[0] == "T":
+        if old[2] != new[2] or len(old[1]) != len(new[1]):
+            return None
+        return ("T", tuple(a if a == b else None for a, b in zip(old[1], new[1])), old[2])
+    if old[0] in (list, tuple) and old[0] == new[0] and len(old[1]) == len(new[1]):
+        parts = [_relax(a, b) for a, b in zip(old[1], new[1])]
+        return None if any(p is None for p in parts) else (old[0], tuple(parts))
+    if old[0] is dict and new[0] is dict and old[1] == new[1]:
+        parts = [_relax(a, b) for a, b in zip(old[2], new[2])]
+        return None if any(p is None for p in parts) else (dict, old[1], tuple(parts))
+    return old if old == new else None
+
+
+def _fits(general, key):
+    if general[0] == "T" and key[0] == "T":
+        return general[2] == key[2] and len(general[1]) == len(key[1]) and all(
+            g is None or g == d for g, d in zip(general[1], key[1]))
+    if general[0] in (list, tuple) and general[0] == key[0] and len(general[1]) == len(key[1]):
+        return all(_fits(a, b) for a, b in zip(general[1], key[1]))
+    if general[0] is dict and key[0] is dict and general[1] == key[1]:
+        return all(_fits(a, b) for a, b in zip(general[2], key[2]))
+    return general == key
 
 
 class Function:
     """A callable made by ``tapegrad.function``; see the module docstring."""
 
     def __init__(self, python_function, input_signature=None, autograph=True, jit_compile=None,
-                 reduce_retracing=False):
+                 reduce_retracing=False, name=None):
         if not callable(python_function):
             raise TypeError(f"function expects a callable, got {python_function!r}")
         self._python_function = python_function
-        self.input_signature = input_signature
+        self.input_signature = None if input_signature is None else list(nest.flatten(input_signature))
+        self._signature_structure = input_signature
+        for spec in self.input_signature or ():
+            if not isinstance(spec, TensorSpec):
+                raise TypeError(f"input_signature must be a possibly nested sequence of TensorSpec objects, "
+                                f"got {spec!r}")
         self._autograph = autograph
         self._jit_compile = jit_compile
         self._reduce_retracing = reduce_retracing
+        self._name = name or getattr(python_function, "__name__", "function")
         self._descriptor_cache = weakref.WeakKeyDictionary()
+        self._concrete = {}       # exact key -> ConcreteFunction
+        self._signatures = []     # the (possibly relaxed) keys traced, in order: the tracing count
+        self._converted = None
+        self._variables_created = False
+        try:
+            self._sig = inspect.signature(python_function)
+        except (TypeError, ValueError):
+            self._sig = None
         functools.update_wrapper(self, python_function)
 
     @property
     def python_function(self):
         return self._python_function
 
+    def experimental_get_tracing_count(self):
+        """How many times the Python function was traced for a new signature."""
+        return len(self._signatures)
+
+    # --- arguments -----------------------------------------------------------
+    def _canonical(self, args, kwargs):
+        """(positional args, keyword args) bound to the signature, defaults applied (TF's canonicalization)."""
+        if self._sig is None:
+            return args, kwargs
+        if not kwargs and self.input_signature is None and len(args) == len(self._sig.parameters) and all(
+                p.kind is p.POSITIONAL_OR_KEYWORD for p in self._sig.parameters.values()):
+            return args, kwargs
+        try:
+            bound = self._sig.bind(*args, **kwargs)
+        except TypeError as e:
+            raise TypeError(f"{self._name}() {e}") from None
+        bound.apply_defaults()
+        return bound.args, bound.kwargs
+
+    def _apply_signature(self, args, kwargs):
+        """Arguments converted to the ``input_signature``'s dtypes, checked against its shapes."""
+        from .._core.tensor import convert_to_tensor
+        if kwargs:
+            raise TypeError(f"{self._name}: with an input_signature, pass the arguments positionally.")
+        flat = _flatten_up_to(list(self._signature_structure), list(args))
+        specs = self.input_signature
+        if flat is None or len(flat) != len(specs):
+            raise TypeError(f"{self._name}() takes {len(specs)} tensor arguments as given by its input_signature "
+                            f"{specs}, but got {args!r}.")
+        out = []
+        for i, (x, spec) in enumerate(zip(flat, specs)):
+            try:
+                t = convert_to_tensor(x, dtype=spec.dtype)
+            except (TypeError, ValueError):
+                t = None
+            if t is None or not spec.shape.is_compatible_with(t.shape):
+                got = (f"TensorSpec(shape={t.shape}, dtype=tf.{t.dtype.name}, name=None)" if t is not None
+                       else repr(x))
+                raise TypeError(f"Binding inputs to tf.function `{self._name}` failed due to `Can not cast "
+                                f"{got} to {spec}`. Received args: {args} and kwargs: {kwargs} for signature: "
+                                f"{self._signature_text()}.")
+            out.append(t)
+        return tuple(nest.pack_sequence_as(list(self._signature_structure), out)), {}
+
+    def _signature_text(self):
+        names = list(self._sig.parameters) if self._sig is not None else []
+        parts = [f"{n}: {s}" for n, s in zip(names, self.input_signature)]
+        return "(" + ", ".join(parts) + ")"
+
+    def _python_callable(self):
+        if not self._autograph:
+            return self._python_function
+        if self._converted is None:
+            try:
+                from . import autograph
+                convert = autograph.convert
+            except (ImportError, AttributeError):
+                convert = None
+            self._converted = self._python_function if convert is None else convert(self._python_function)
+        return self._converted
+
+    # --- calls ---------------------------------------------------------------
     def __call__(self, *args, **kwargs):
-        return self._python_function(*args, **kwargs)
+        if self.input_signature is not None:
+            args, kwargs = self._apply_signature(*self._canonical(args, kwargs))
+        else:
+            args, kwargs = self._canonical(args, kwargs)
+        tensors = []
+        key = (tuple(_arg_key(a, tensors) for a in args),
+               tuple((k, _arg_key(v, tensors)) for k, v in sorted(kwargs.items())))
+        concrete = self._concrete.get(key)
+        if concrete is None:
+            concrete = self._trace(args, kwargs, key)
+        return concrete._call_flat(tensors)
+
+    def _signature_for(self, key):
+        """The signature ``key`` is counted under: an existing one it fits, or a new (maybe relaxed) one."""
+        if self.input_signature is not None:
+            return ("input_signature",), False
+        for sig in self._signatures:
+            if _fits((tuple, sig[0]), (tuple, key[0])) and sig[1] == key[1]:
+                return sig, False
+        if self._reduce_retracing and self._signatures:
+            last = self._signatures[-1]
+            relaxed = _relax((tuple, last[0]), (tuple, key[0]))
+            if relaxed is not None and last[1] == key[1]:
+                return (relaxed[1], key[1]), True
+        return key, True
+
+    def _trace(self, args, kwargs, key):
+        sig, new = self._signature_for(key)
+        if self.input_signature is not None and not self._signatures:
+            new = True
+        first = not self._signatures
+        concrete = ConcreteFunction._trace(self, self._python_callable(), args, kwargs, allow_variables=first)
+        if new:
+            self._signatures.append(sig)
+            if len(self._signatures) > RETRACING_WARNING_THRESHOLD:
+                self._warn_retracing()
+        self._concrete[key] = concrete
+        return concrete
+
+    def _warn_retracing(self):
+        a, b = self._signatures[-2], self._signatures[-1]
+        names = list(self._sig.parameters) if self._sig is not None else []
+        cause = ""
+        if isinstance(a, tuple) and len(a) == 2 and isinstance(a[0], tuple):
+            for i, (ka, kb) in enumerate(zip(a[0], b[0])):
+                if ka != kb:
+                    name = names[i] if i < len(names) else f"#{i}"
+                    cause = f" The last retrace came from argument '{name}', which changed from {_describe_key(ka)} to {_describe_key(kb)}."
+                    break
+            else:
+                for (na, ka), (nb, kb) in zip(a[1], b[1]):
+                    if ka != kb or na != nb:
+                        cause = (f" The last retrace came from argument '{nb}', which changed from "
+                                 f"{_describe_key(ka)} to {_describe_key(kb)}.")
+                        break
+        n = len(self._signatures)
+        warnings.warn(
+            f"{n} calls to {self._python_function!r} triggered tf.function retracing. Tracing is expensive and "
+            "the excessive number of tracings could be due to (1) creating @tf.function repeatedly in a loop, "
+            "(2) passing tensors with different shapes, (3) passing Python objects instead of tensors. For (1), "
+            "please define your @tf.function outside of the loop. For (2), @tf.function has "
+            "reduce_retracing=True option that can avoid unnecessary retracing. For (3), please refer to "
+            "https://www.tensorflow.org/guide/function#controlling_retracing." + cause, stacklevel=3)
+
+    def get_concrete_function(self, *args, **kwargs):
+        """The ConcreteFunction (traced graph) for these arguments; TensorSpecs stand for tensors."""
+        if not args and not kwargs and self.input_signature is not None:
+            args = tuple(nest.pack_sequence_as(self._signature_structure,
+                                               [_spec_value(s) for s in self.input_signature]))
+            if not isinstance(self._signature_structure, (list, tuple)):
+                args = (args,)
+        args = nest.map_structure(lambda x: _spec_value(x) if isinstance(x, TensorSpec) else x, list(args))
+        kwargs = {k: nest.map_structure(lambda x: _spec_value(x) if isinstance(x, TensorSpec) else x, v)
+                  for k, v in kwargs.items()}
+        if self.input_signature is not None:
+            args, kwargs = self._apply_signature(*self._canonical(tuple(args), kwargs))
+        else:
+            args, kwargs = self._canonical(tuple(args), kwargs)
+        tensors = []
+        key = (tuple(_arg_key(a, tensors) for a in args),
+               tuple((k, _arg_key(v, tensors)) for k, v in sorted(kwargs.items())))
+        concrete = self._concrete.get(key)
+        return concrete if concrete is not None else self._trace(args, kwargs, key)
 
     def __get__(self, instance, owner):
         if instance is None:
             return self
         bound = self._descriptor_cache.get(instance)
         if bound is None:
-            bound = Function(self._python_function.__get__(instance, owner), self.input_signature,
-                             self._autograph, self._jit_compile, self._reduce_retracing)
+            bound = Function(self._python_function.__get__(instance, owner), self._signature_structure,
+                             self._autograph, self._jit_compile, self._reduce_retracing, self._name)
             self._descriptor_cache[instance] = bound
         return bound
 
     def __repr__(self):
-        return f"<tapegrad.function {getattr(self._python_function, '__qualname__', self._python_function)!r} (eager)>"
+        return f"<tapegrad.function {getattr(self._python_function, '__qualname__', self._python_function)!r}>"
+
+
+def _flatten_up_to(structure, value):
+    """The parts of ``value`` matching the TensorSpec leaves of ``structure``, or None if it does not fit."""
+    if isinstance(structure, TensorSpec):
+        return [value]
+    if nest.is_nested(structure):
+        if not nest.is_nested(value) or len(structure) != len(value):
+            return None
+        out = []
+        items = zip(structure, value) if not isinstance(structure, dict) else (
+            (structure[k], value.get(k)) for k in sorted(structure))
+        for s, v in items:
+            part = _flatten_up_to(s, v)
+            if part is None:
+                return None
+            out.extend(part)
+        return out
+    return None
+
+
+def _spec_value(spec):
+    """A tensor standing for a TensorSpec when tracing from it (None dimensions become 2)."""
+    shape = [2 if d is None else d for d in (spec.shape.dims or [])]
+    return Tensor(np.zeros(shape, dtype=spec.dtype._np))
+
+
+class ConcreteFunction:
+    """One traced graph: ``graph``, ``structured_outputs``; callable with tensors of the traced signature."""
+
+    def __init__(self, function, graph, out_template, variables):
+        self._function = function
+        self.graph = graph
+        self._out_template = out_template
+        self._variables = variables  # captured variables read (never assigned) by the graph, in order
+        self._n_args = len(graph.inputs)
+        self._compiled = None
+        self._retrace = None
+        self._backward_function = None
+        self._prim = Primitive(f"call_{graph.name}", self._impl, self._vjp, multiple_results=True,
+                               register=False)
+        mark_effects(self._prim, graph)
+
+    @staticmethod
+    def _trace(function, python_callable, args, kwargs, allow_variables=True):
+        name = function._name if function is not None else "fn"
+        graph = Graph(name)
+        tracer = Tracer(graph)
+        counter = [0]
+        template_args = _template(list(args), counter)
+        template_kwargs = {k: _template(v, counter) for k, v in kwargs.items()}
+        tensors = []
+        for a in args:
+            _arg_key(a, tensors)
+        for k in sorted(kwargs):
+            _arg_key(kwargs[k], tensors)
+        names = _arg_names(function, args, kwargs)
+        placeholders = []
+        for i, t in enumerate(tensors):
+            p = Tensor(t._value)
+            tracer.placeholder(p, names[i] if i < len(names) else f"args_{i}")
+            placeholders.append(p)
+        call_args = _fill(template_args, placeholders)
+        call_kwargs = {k: _fill(v, placeholders) for k, v in template_kwargs.items()}
+        with tracing(tracer):
+            try:
+                result = python_callable(*call_args, **call_kwargs)
+            finally:
+                tracer.finish()
+        if tracer.created and not allow_variables:
+            raise ValueError(
+                "tf.function only supports singleton tf.Variables created on the first call. Make sure the "
+                "tf.Variable is only created once or created outside tf.function. See "
+                "https://www.tensorflow.org/guide/function#creating_tfvariables for more information.")
+        flat = nest.flatten(result)
+        leaves = []
+        for x in flat:
+            if isinstance(x, (Tensor, np.ndarray, np.generic)) and not isinstance(x, Variable):
+                t = x if isinstance(x, Tensor) else Tensor(np.asarray(x))
+                v = tracer.lookup(t)
+                if v is None:
+                    v = tracer.const(t)
+                leaves.append(_Leaf(len(graph.outputs)))
+                graph.outputs.append(v)
+            else:
+                leaves.append(x)
+        out_template = (result, leaves)
+        concrete = ConcreteFunction(function, graph, out_template, _captured_variables(graph))
+
+        def retrace(new_tensors):
+            new_args = _fill(template_args, new_tensors)
+            new_kwargs = {k: _fill(v, new_tensors) for k, v in template_kwargs.items()}
+            return ConcreteFunction._trace(function, python_callable, new_args, new_kwargs)
+        concrete._retrace = retrace
+        return concrete
+
+    @property
+    def structured_outputs(self):
+        return self._out_template[0]
+
+    @property
+    def compiled(self):
+        if self._compiled is None:
+            self._compiled = Compiled(self.graph)
+        return self._compiled
+
+    def __call__(self, *args, **kwargs):
+        tensors = []
+        for a in args:
+            _arg_key(a, tensors)
+        for k in sorted(kwargs):
+            _arg_key(kwargs[k], tensors)
+        if len(tensors) != self._n_args:
+            raise TypeError(f"ConcreteFunction {self.graph.name} takes {self._n_args} tensors, got {len(tensors)}.")
+        for t, v in zip(tensors, self.graph.inputs):
+            if (t._value.shape, t._value.dtype) != self.graph.avals[v]:
+                if self._function is not None:
+                    return self._function(*args, **kwargs)
+                raise TypeError(f"ConcreteFunction {self.graph.name} was traced for "
+                                f"{self.graph.avals[v]}, got {t._value.shape} {t._value.dtype}.")
+        return self._call_flat(tensors)
+
+    def _call_flat(self, tensors):
+        if _state.tapes:
+            if _state.graph is not None:
+                _state.graph.snapshot([self.graph])
+            inputs = tuple(tensors) + tuple(v._read() for v in self._variables)
+            outs = execute(self._prim, inputs, {})
+        else:
+            try:
+                outs = [Tensor(a) for a in self.compiled(*[t._value for t in tensors])]
+            except UntracedBranchError:
+                if self._retrace is None or self.graph.effectful():
+                    raise
+                # a branch that failed to trace on the tracing call's values is taken now: trace again
+                # with these values (Python side effects run again) and keep that graph
+                self.__dict__.update(self._retrace(tensors).__dict__)
+                return self._call_flat(tensors)
+        result, leaves = self._out_template
+        if not leaves:
+            return result
+        flat = [outs[x.index] if type(x) is _Leaf else x for x in leaves]
+        return nest.pack_sequence_as(result, flat) if nest.is_nested(result) else flat[0]
+
+    def _impl(self, *arrays):
+        return tuple(self.compiled(*arrays[:self._n_args]))
+
+    # --- gradient of a call --------------------------------------------------
+    def _vjp(self, gs, kept, *inputs):
+        """Cotangents of the call's inputs (args, then captured variables): runs the backward function."""
+        graph = self.graph
+        float_outs = [i for i, v in enumerate(graph.outputs) if graph.avals[v][1] in _TRAINABLE]
+        if self._backward_function is None:
+            self._backward_function = Function(self._backward_python(float_outs), autograph=False,
+                                               name=f"{graph.name}_grad")
+        grads = self._backward_function(*inputs, *[gs[i] for i in float_outs])
+        return list(grads)
+
+    def _backward_python(self, float_outs):
+        from .._core.tape import GradientTape
+        graph, n_in = self.graph, self._n_args + len(self._variables)
+        variables = self._variables
+
+        def backward(*xs_and_gs):
+            xs, gs = list(xs_and_gs[:n_in]), list(xs_and_gs[n_in:])
+            sources = [x for x in xs if x._value.dtype in _TRAINABLE]
+            with GradientTape() as tape:
+                tape.watch(sources)
+                outs = replay(graph, xs[:self._n_args], dict(zip(map(id, variables), xs[self._n_args:])))
+            targets = [outs[i] for i in float_outs]
+            grads = iter(tape.gradient(targets, sources, output_gradients=gs))
+            return [next(grads) if x._value.dtype in _TRAINABLE else None for x in xs]
+
+        return backward
+
+
+def _arg_names(function, args, kwargs):
+    """A label per tensor leaf: the parameter name, with an index for nested leaves."""
+    sig = function._sig if function is not None else None
+    params = list(sig.parameters) if sig is not None else []
+    out = []
+    for i, a in enumerate(args):
+        base = params[i] if i < len(params) and sig.parameters[params[i]].kind is not inspect.Parameter.VAR_POSITIONAL \
+            else f"args_{i}"
+        n = len([x for x in nest.flatten(a) if isinstance(x, (Tensor, np.ndarray, np.generic))
+                 and not isinstance(x, Variable)])
+        out.extend([base] * n)
+    for k in sorted(kwargs):
+        n = len([x for x in nest.flatten(kwargs[k]) if isinstance(x, (Tensor, np.ndarray, np.generic))
+                 and not isinstance(x, Variable)])
+        out.extend([k] * n)
+    return out
+
+
+def _walk(graph):
+    for eq in graph.eqns:
+        yield eq
+        for g in SUBGRAPHS.get(eq.prim, ()):
+            yield from _walk(g)
+
+
+def _captured_variables(graph):
+    """Variables the graph reads and never assigns, in first-read order: differentiable call inputs."""
+    read, assigned = {}, set()
+    for eq in _walk(graph):
+        if eq.prim is read_var_p:
+            read.setdefault(id(eq.params["var"]), eq.params["var"])
+        elif eq.prim is assign_var_p:
+            assigned.add(id(eq.params["var"]))
+    return [v for k, v in read.items() if k not in assigned]
+
+
+def replay(graph, inputs, var_values):
+    """Runs ``graph`` op by op through ``execute`` (so tapes and tracers see it); returns its outputs.
+
+    ``var_values``: id(Variable) -> Tensor used for reads of that variable.
+    Assignments are skipped: a replay computes values (a backward pass), it
+    does not repeat the forward call's effects.
+    """
+    env = dict(zip(graph.inputs, inputs))
+    consts = graph.consts
+
+    def get(v):
+        t = env.get(v)
+        if t is None:
+            t = env[v] = Tensor(consts[v])
+        return t
+
+    for eq in graph.eqns:
+        prim = eq.prim
+        if prim is read_var_p:
+            var = eq.params["var"]
+            t = var_values.get(id(var))
+            env[eq.outs[0]] = t if t is not None else var._read()
+            continue
+        if prim in EFFECTFUL and not eq.outs:
+            continue
+        if len(_state.tapes) > (_state.graph is not None):  # a tape records: loops must save iterations
+            prim = DIFFERENTIABLE_VARIANT.get(prim, prim)
+        out = execute(prim, tuple(get(i) for i in eq.ins), eq.params)
+        if prim.multiple_results:
+            env.update(zip(eq.outs, out))
+        else:
+            env[eq.outs[0]] = out
+    return [get(v) for v in graph.outputs]
 
 
 def function(func=None, input_signature=None, autograph=True, jit_compile=None, reduce_retracing=False,
@@ -55,6 +636,9 @@ def function(func=None, input_signature=None, autograph=True, jit_compile=None, 
     ... def f(x):
     ...     return x * x
     """
+    if experimental_relax_shapes:
+        reduce_retracing = True
+
     def decorate(f):
         return Function(f, input_signature, autograph, jit_compile, reduce_retracing)
 

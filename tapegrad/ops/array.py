@@ -7,6 +7,7 @@ import numpy as np
 from .. import errors
 from .._core import dtypes as _dt
 from .._core import nest
+from .._core.forwardprop import linear_jvp
 from .._core.indexed_slices import IndexedSlices
 from .._core.primitive import Primitive
 from .._core.shape import TensorShape
@@ -391,6 +392,7 @@ def tile(input, multiples, name=None):  # noqa: A002
 pad_p = Primitive("pad", lambda x, paddings, value: np.pad(x, paddings or 0, constant_values=value), (
     lambda g, out, x, paddings, value: _slice(g, tuple(slice(lo, lo + d) for (lo, _), d in zip(paddings, x.shape))),
 ), save_inputs=False)  # the gradient is the interior of g
+pad_p.jvp = linear_jvp(pad_p, value=0)  # the tangent padded with zeros
 
 
 def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
@@ -483,6 +485,7 @@ def _gather_vjp(g, out, p, idx, axis, batch_dims):
 
 gather_p = Primitive("gather", lambda p, idx, axis, batch_dims: p[_gather_key(p.shape, idx, axis, batch_dims)],
                      (_gather_vjp, None))
+gather_p.jvp = linear_jvp(gather_p)  # the tangent gathered
 gather_grad_p = Primitive("gather_grad", _scatter_impl, (
     lambda h, out, g, idx, shape, axis, batch_dims: execute(gather_p, (h, idx), {  # adjoint: gather again
         "axis": axis, "batch_dims": batch_dims}),
@@ -544,6 +547,7 @@ gather_nd_p = Primitive("gather_nd", lambda p, idx, batch_dims: p[None][_gather_
     lambda g, out, p, idx, batch_dims: execute(gather_nd_grad_p, (g, idx), {  # scatter-add of g
         "shape": p._value.shape, "batch_dims": batch_dims}),
     None))
+gather_nd_p.jvp = linear_jvp(gather_nd_p)
 gather_nd_grad_p = Primitive("gather_nd_grad", _scatter_nd_impl, (
     lambda h, out, g, idx, shape, batch_dims: execute(gather_nd_p, (h, idx), {"batch_dims": batch_dims}),
     None), linear=True)  # adjoint: gather again

@@ -2,8 +2,12 @@
 
 In eager mode these run as Python (TF's eager semantics), and the tape records
 the ops of the branch or iterations actually taken, so they are differentiable.
+While a ``function`` is traced, a symbolic predicate makes ``cond`` (and
+``switch_case``) an equation over traced branches, and ``while_loop`` is always
+an equation looping over traced sub-graphs (tapegrad/graph/control_flow.py).
 """
 from .._core import nest
+from .._core.context import state as _state
 from .._core.tensor import Tensor, Variable, convert_to_tensor
 
 
@@ -24,6 +28,14 @@ def cond(pred, true_fn=None, false_fn=None, name=None):
     """Returns ``true_fn()`` if ``pred`` is true, else ``false_fn()``."""
     _check_callable(true_fn, "true_fn")
     _check_callable(false_fn, "false_fn")
+    if _state.graph is not None and isinstance(pred, (Tensor, Variable)):
+        from ..graph.tracer import is_symbolic
+        p = convert_to_tensor(pred)
+        if is_symbolic(p):
+            if p.shape.rank != 0:
+                _scalar_bool(p, "cond")
+            from ..graph.control_flow import graph_cond
+            return graph_cond(p, true_fn, false_fn)
     return true_fn() if _scalar_bool(pred, "cond") else false_fn()
 
 
@@ -43,6 +55,9 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
         raise ValueError("'loop_vars' must be provided.")
     if not isinstance(loop_vars, (list, tuple)):
         raise TypeError(f"'loop_vars' must be a list or tuple of loop variables, got {type(loop_vars).__name__}.")
+    if _state.graph is not None:
+        from ..graph.control_flow import graph_while
+        return graph_while(cond, body, loop_vars, shape_invariants, maximum_iterations)
     limit = None if maximum_iterations is None else int(maximum_iterations)
     count = 0
     while (limit is None or count < limit) and _scalar_bool(cond(*loop_vars), "while_loop"):
@@ -79,10 +94,24 @@ def switch_case(branch_index, branch_fns, default=None, name=None):
     for key, fn in pairs:
         _check_callable(fn, f"branch_fns[{key}]")
     fns = dict(pairs)
+    if _state.graph is not None:
+        from ..graph.tracer import is_symbolic
+        if is_symbolic(index):
+            return _switch_graph(index, pairs, default)
     i = int(index)
     if i in fns:
         return fns[i]()
     return (default if default is not None else pairs[-1][1])()
+
+
+def _switch_graph(index, pairs, default):
+    """switch_case on a symbolic index: a chain of conds (each differentiable, like any cond)."""
+    from .math import equal
+    fallback = default if default is not None else pairs[-1][1]
+    fn = fallback
+    for key, branch in reversed(pairs):
+        fn = (lambda k, b, rest: lambda: cond(equal(index, k), b, rest))(key, branch, fn)
+    return fn()
 
 
 __all__ = ["cond", "while_loop", "switch_case"]

@@ -28,6 +28,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from .. import errors
 from .._core import dtypes as _dt
+from .._core.forwardprop import linear_jvp, multilinear_jvp
 from .._core.primitive import Primitive
 from .._core.tensor import Tensor
 from . import array as _array
@@ -202,18 +203,21 @@ def _conv_dw(g, out, x, w, **p):
 
 
 conv_p = Primitive("conv", _conv_impl, (_conv_dx, _conv_dw))
+conv_p.jvp = multilinear_jvp(conv_p)  # conv(tx, w) + conv(x, tw): the three conv primitives are bilinear
 
 conv_input_grad_p = Primitive("conv_input_grad", _conv_input_grad_impl, (
     lambda c, out, g, w, input_shape, **p: execute(conv_p, (c, w), p),                     # conv(c, w)
     lambda c, out, g, w, input_shape, **p: execute(conv_filter_grad_p, (c, g),             # filter_grad(c, g)
                                                    dict(filter_shape=_shape(w), **p)),
 ))
+conv_input_grad_p.jvp = multilinear_jvp(conv_input_grad_p)
 
 conv_filter_grad_p = Primitive("conv_filter_grad", _conv_filter_grad_impl, (
     lambda c, out, x, g, filter_shape, **p: execute(conv_input_grad_p, (g, c),             # input_grad(g, c)
                                                     dict(input_shape=_shape(x), **p)),
     lambda c, out, x, g, filter_shape, **p: execute(conv_p, (x, c), p),                    # conv(x, c)
 ))
+conv_filter_grad_p.jvp = multilinear_jvp(conv_filter_grad_p)
 
 
 # --- pooling kernels ----------------------------------------------------------------
@@ -346,17 +350,19 @@ def _max_pool_grad_grad_impl(x, h, ksize, strides, pads):
 
 max_pool_p = Primitive("max_pool", _max_pool_impl, (
     lambda g, out, x, **p: execute(max_pool_grad_p, (x, g), p),  # g scattered to each window's argmax
-))
+), jvp=lambda ts, out, x, **p: execute(max_pool_grad_grad_p, (x, ts[0]), p))  # t gathered at the argmaxes
 
 max_pool_grad_p = Primitive("max_pool_grad", _max_pool_grad_impl, (
     lambda c, out, x, g, **p: _array.zeros_like(x),                # piecewise constant in x (TF: zeros)
     lambda c, out, x, g, **p: execute(max_pool_grad_grad_p, (x, c), p),  # c gathered at the argmaxes
 ))
+max_pool_grad_p.jvp = multilinear_jvp(max_pool_grad_p, (1,))  # linear in g, piecewise constant in x
 
 max_pool_grad_grad_p = Primitive("max_pool_grad_grad", _max_pool_grad_grad_impl, (
     lambda c, out, x, h, **p: _array.zeros_like(x),
     lambda c, out, x, h, **p: execute(max_pool_grad_p, (x, c), p),
 ))
+max_pool_grad_grad_p.jvp = multilinear_jvp(max_pool_grad_grad_p, (1,))
 
 
 def _avg_counts(in_sizes, out, ksize, strides, pads):
@@ -396,10 +402,12 @@ def _avg_pool_grad_impl(g, input_shape, ksize, strides, pads):
 avg_pool_p = Primitive("avg_pool", _avg_pool_impl, (
     lambda g, out, x, **p: execute(avg_pool_grad_p, (g,), dict(input_shape=_shape(x), **p)),
 ), save_inputs=False)
+avg_pool_p.jvp = linear_jvp(avg_pool_p)  # both pools of averages are linear
 
 avg_pool_grad_p = Primitive("avg_pool_grad", _avg_pool_grad_impl, (
     lambda c, out, g, input_shape, **p: execute(avg_pool_p, (c,), p),  # its transpose is avg_pool
 ), save_inputs=False)
+avg_pool_grad_p.jvp = linear_jvp(avg_pool_grad_p)
 
 
 # ============================================================================== TF's argument handling

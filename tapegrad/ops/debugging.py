@@ -9,6 +9,7 @@ import numpy as np
 
 from .. import errors
 from .._core.primitive import REGISTRY
+from ..graph.tracer import deferred_check
 from ._util import dtype_of, tensor
 
 _ORIGINAL = {}  # primitive -> its unchecked kernel while checks are on
@@ -70,6 +71,8 @@ def disable_check_numerics():
 def check_numerics(tensor_, message, name=None):
     """Returns ``tensor_`` unchanged; InvalidArgumentError if it holds NaN or Inf."""
     t = tensor(tensor_)
+    if deferred_check(lambda a: check_numerics(a, message), t):
+        return t
     bad = _count_bad(t._value)
     if bad:
         kind = "NaN" if "NaN" in bad else "Inf"
@@ -88,6 +91,8 @@ def _values(x, y):
 
 
 def _assert_elementwise(x, y, holds, symbol, message, summarize):
+    if deferred_check(lambda a, b: _assert_elementwise(a, b, holds, symbol, message, summarize), x, y):
+        return None
     a, b = _values(x, y)
     try:
         ok = holds(a, b)
@@ -137,6 +142,8 @@ def assert_near(x, y, rtol=None, atol=None, message=None, summarize=None, name=N
     eps = float(np.finfo(np.float64 if dtype_of(x).name == "float64" else np.float32).eps)
     rtol = 10 * eps if rtol is None else float(rtol)
     atol = 10 * eps if atol is None else float(atol)
+    if deferred_check(lambda a, b: assert_near(a, b, rtol, atol, message, summarize), x, y):
+        return None
     a, b = _values(x, y)
     if np.all(np.abs(a - b) <= atol + rtol * np.abs(b)):
         return None

@@ -20,6 +20,7 @@ import numpy as np
 
 from .. import errors
 from .._core import dtypes as _dt
+from .._core.forwardprop import linear_jvp
 from .._core.primitive import Primitive
 from .._core.shape import TensorShape
 from .._core.tensor import convert_to_tensor
@@ -180,6 +181,7 @@ tensor_scatter_nd_update_p = Primitive("tensor_scatter_nd_update", _update_impl,
     None,
     lambda g, out, x, idx, upd: _gather_nd(g, idx),          # every update gets the cotangent at its index
 ))
+tensor_scatter_nd_update_p.jvp = linear_jvp(tensor_scatter_nd_update_p)  # the tangents scattered alike
 tensor_scatter_nd_add_p = Primitive("tensor_scatter_nd_add", _ufunc_at_impl(np.add), (
     lambda g, out, x, idx, upd: g,
     None,
@@ -192,19 +194,35 @@ tensor_scatter_nd_sub_p = Primitive("tensor_scatter_nd_sub", _ufunc_at_impl(np.s
 ), linear=True, kinds="fciu")
 
 
+def _scatter_extreme_hits(out, x, idx, upd):
+    """Where x, and each update, equals the result; and how many entries tie there (>= 1 everywhere)."""
+    x_hit = _math.cast(_math.equal(x, out), out.dtype)
+    upd_hit = _math.cast(_math.equal(upd, _gather_nd(out, idx)), out.dtype)
+    return x_hit, upd_hit, _math.add(x_hit, _scatter_nd(upd_hit, idx, _shape_of(x)))
+
+
 def _scatter_extreme_rule(g, out, x, idx, upd):
     """TF's rule: the cotangent split evenly among the entries (of x and updates) equal to the result."""
-    x_hit = _math.cast(_math.equal(x, out), g.dtype)
-    upd_hit = _math.cast(_math.equal(upd, _gather_nd(out, idx)), g.dtype)
-    hits = _math.add(x_hit, _scatter_nd(upd_hit, idx, _shape_of(x)))   # >= 1 everywhere
+    x_hit, upd_hit, hits = _scatter_extreme_hits(out, x, idx, upd)
     share = _math.realdiv(g, hits)
     return [_math.multiply(share, x_hit), None, _math.multiply(_gather_nd(share, idx), upd_hit)]
 
 
+def _scatter_extreme_jvp(tangents, out, x, idx, upd):
+    """The mean tangent of the entries equal to the result (the transpose of the rule above)."""
+    x_hit, upd_hit, hits = _scatter_extreme_hits(out, x, idx, upd)
+    tx, _, tu = tangents
+    total = _math.multiply(tx, x_hit) if tx is not None else None
+    if tu is not None:
+        scattered = _scatter_nd(_math.multiply(tu, upd_hit), idx, _shape_of(x))
+        total = scattered if total is None else _math.add(total, scattered)
+    return _math.realdiv(total, hits)
+
+
 tensor_scatter_nd_max_p = Primitive("tensor_scatter_nd_max", _ufunc_at_impl(np.maximum), _scatter_extreme_rule,
-                                    kinds="fiu", save_output=True)
+                                    jvp=_scatter_extreme_jvp, kinds="fiu", save_output=True)
 tensor_scatter_nd_min_p = Primitive("tensor_scatter_nd_min", _ufunc_at_impl(np.minimum), _scatter_extreme_rule,
-                                    kinds="fiu", save_output=True)
+                                    jvp=_scatter_extreme_jvp, kinds="fiu", save_output=True)
 
 _TENSOR_SCATTER = {"TensorScatterUpdate": tensor_scatter_nd_update_p, "TensorScatterAdd": tensor_scatter_nd_add_p,
                    "TensorScatterSub": tensor_scatter_nd_sub_p, "TensorScatterMax": tensor_scatter_nd_max_p,
@@ -283,32 +301,56 @@ def _segment_reduce_impl(ufunc, fill, sorted_empty_is_zero=True):
     return impl
 
 
+def _segment_extreme_hits(out, data, ids):
+    """Where data equals its segment's extremum, and how many entries tie there (at least 1)."""
+    hit = _math.equal(data, _gather0(out, ids))
+    count = _scatter0(_math.cast(hit, out.dtype), ids, _shape_of(out))
+    return hit, _math.maximum(count, _math._scalar(1, count))  # an empty segment's 0 is never gathered
+
+
 def _segment_extreme_rule(g, out, data, ids, num_segments, sorted):  # noqa: A002
     """TF's _SegmentMinOrMaxGrad: the cotangent split evenly among the entries equal to the extremum."""
-    hit = _math.equal(data, _gather0(out, ids))
-    count = _scatter0(_math.cast(hit, g.dtype), ids, _shape_of(out))
-    count = _math.maximum(count, _math._scalar(1, count))  # an empty segment's 0 is never gathered
+    hit, count = _segment_extreme_hits(out, data, ids)
     share = _gather0(_math.realdiv(g, count), ids)
     return [_math.where(hit, share, _math.zeros_like(share)), None]
 
 
-def _segment_prod_rule(g, out, data, ids, num_segments, sorted):  # noqa: A002
-    """TF's _SegmentProdGrad: out / x, the product of the others at a single zero, 0 with two zeros."""
+def _segment_extreme_jvp(tangents, out, data, ids, num_segments, sorted):  # noqa: A002
+    """The mean tangent of the entries equal to the extremum (the transpose of the rule above)."""
+    hit, count = _segment_extreme_hits(out, data, ids)
+    t = tangents[0]
+    return _math.realdiv(_scatter0(_math.where(hit, t, _math.zeros_like(t)), ids, _shape_of(out)), count)
+
+
+def _segment_prod_partials(out, data, ids, num_segments, sorted):  # noqa: A002
+    """TF's _SegmentProdGrad: d out / d x is out / x, the product of the others at a single zero, and
+    0 in a segment with two zeros (returned as a mask of those segments)."""
     zero = _math.equal(data, _math._scalar(0, data))
     zeros = _scatter0(_math.cast(zero, _dt.int32), ids, _shape_of(out))
-    g = _math.where(_math.greater(zeros, _math._scalar(1, zeros)), _math.zeros_like(g), g)
     nonzero = _math.where(zero, _math.ones_like(data), data)
     nonzero_prod = execute(segment_prod_p, (nonzero, ids), {"num_segments": num_segments, "sorted": sorted})
     partial = _math.where(zero, _gather0(nonzero_prod, ids), _math.realdiv(_gather0(out, ids), nonzero))
+    return partial, _math.greater(zeros, _math._scalar(1, zeros))
+
+
+def _segment_prod_rule(g, out, data, ids, num_segments, sorted):  # noqa: A002
+    partial, two_zeros = _segment_prod_partials(out, data, ids, num_segments, sorted)
+    g = _math.where(two_zeros, _math.zeros_like(g), g)
     return [_math.multiply(_gather0(g, ids), partial), None]
 
 
+def _segment_prod_jvp(tangents, out, data, ids, num_segments, sorted):  # noqa: A002
+    partial, two_zeros = _segment_prod_partials(out, data, ids, num_segments, sorted)
+    dout = _scatter0(_math.multiply(tangents[0], partial), ids, _shape_of(out))
+    return _math.where(two_zeros, _math.zeros_like(dout), dout)
+
+
 segment_max_p = Primitive("segment_max", _segment_reduce_impl(np.maximum, lambda dt: dt.min),
-                          _segment_extreme_rule, kinds="fiu", save_output=True)
+                          _segment_extreme_rule, jvp=_segment_extreme_jvp, kinds="fiu", save_output=True)
 segment_min_p = Primitive("segment_min", _segment_reduce_impl(np.minimum, lambda dt: dt.max),
-                          _segment_extreme_rule, kinds="fiu", save_output=True)
+                          _segment_extreme_rule, jvp=_segment_extreme_jvp, kinds="fiu", save_output=True)
 segment_prod_p = Primitive("segment_prod", _segment_reduce_impl(np.multiply, lambda dt: 1, False),
-                           _segment_prod_rule, kinds="fciu", save_output=True)
+                           _segment_prod_rule, jvp=_segment_prod_jvp, kinds="fciu", save_output=True)
 
 
 def _sorted_segments(op, data, segment_ids, kinds="fciu"):
@@ -481,8 +523,14 @@ def _top_k_rule(g, out, x, k, ascending, index_dtype):
     return [execute(gather_grad_p, (g[0], out[1]), {"shape": x.shape, "axis": last, "batch_dims": last})]
 
 
-top_k_p = Primitive("top_k", _top_k_impl, _top_k_rule, kinds="fiu", multiple_results=True, save_output=True,
-                    save_inputs=False)
+def _top_k_jvp(tangents, out, x, k, ascending, index_dtype):
+    # the tangent gathered at the selected positions; the indices have none
+    last = len(x.shape) - 1
+    return execute(gather_p, (tangents[0], out[1]), {"axis": last, "batch_dims": last}), None
+
+
+top_k_p = Primitive("top_k", _top_k_impl, _top_k_rule, jvp=_top_k_jvp, kinds="fiu", multiple_results=True,
+                    save_output=True, save_inputs=False)
 
 
 def _top_k(x, k, ascending=False, index_dtype=np.int32):

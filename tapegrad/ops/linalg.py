@@ -35,6 +35,7 @@ import functools
 import numpy as np
 
 from .. import errors
+from .._core.forwardprop import linear_jvp, transposed_vjp
 from .._core.primitive import Primitive
 from .._core.tensor import Variable, convert_to_tensor
 from . import array as _array
@@ -226,9 +227,11 @@ def _diag_impl(d, k, align, padding, num_rows, num_cols):
 diag_part_p = Primitive("matrix_diag_part", _diag_part_impl, (
     lambda g, out, x, k, align, padding: _diag(g, k, align, 0, x.shape[-2], x.shape[-1]),  # g put back in place
 ), linear=True, save_inputs=False)
+diag_part_p.jvp = linear_jvp(diag_part_p, padding=0)  # the padding is a constant
 diag_p = Primitive("matrix_diag", _diag_impl, (
     lambda g, out, d, k, align, padding, num_rows, num_cols: _diag_part(g, k, align, 0),  # g's diagonals
 ), linear=True, save_inputs=False)
+diag_p.jvp = linear_jvp(diag_p, padding=0)
 
 
 def _diag_part(x, k=(0, 0), align="RIGHT_LEFT", padding=0):
@@ -399,7 +402,18 @@ def _inv_rule(g, ainv, a, adjoint):
     return _math.negative(_mm(ainv, _mm(g, ainv, adjoint, not adjoint), not adjoint, False))
 
 
-inv_p = Primitive("matrix_inverse", _inv_impl, (_inv_rule,), save_inputs=False, save_output=True, kinds="fc")
+def _inv_jvp(tangents, ainv, a, adjoint):
+    """-A^-1 dA A^-1 (with adjoint, dA^H in the middle)."""
+    return _math.negative(_mm(ainv, _mm(tangents[0], ainv, adjoint, False), False, False))
+
+
+inv_p = Primitive("matrix_inverse", _inv_impl, (_inv_rule,), jvp=_inv_jvp, save_inputs=False, save_output=True,
+                  kinds="fc")
+
+
+def _trace_solve(a, t):
+    """tr(A^-1 dA) per matrix."""
+    return _math.einsum("...ij,...ji->...", _inv(a), t)
 
 
 def _inv(a, adjoint=False):
@@ -424,7 +438,8 @@ def _det_rule(g, c, a):
     return _expand2(g * _math._c(c)) * _inv(a, adjoint=True)
 
 
-det_p = Primitive("matrix_determinant", _det_impl, (_det_rule,), save_output=True, kinds="fc")
+det_p = Primitive("matrix_determinant", _det_impl, (_det_rule,), save_output=True, kinds="fc",
+                  jvp=lambda ts, c, a: c * _trace_solve(a, ts[0]))  # det A tr(A^-1 dA)
 
 
 def det(input, name=None):  # noqa: A002
@@ -446,7 +461,16 @@ def _slogdet_rule(g, out, a):
     return [_expand2(g_log) * _inv(a, adjoint=True)]
 
 
-slogdet_p = Primitive("log_matrix_determinant", _slogdet_impl, _slogdet_rule, multiple_results=True, kinds="fc")
+def _slogdet_jvp(tangents, out, a):
+    """re tr(A^-1 dA) for log|det|; the sign gets zeros (as in the rule above, it carries no derivative)."""
+    d = _trace_solve(a, tangents[0])
+    if d._value.dtype.kind == "c":
+        d = _math.cast(_math.real(d), d.dtype)
+    return _array.zeros_like(out[0]), d
+
+
+slogdet_p = Primitive("log_matrix_determinant", _slogdet_impl, _slogdet_rule, jvp=_slogdet_jvp,
+                      multiple_results=True, kinds="fc")
 
 
 def slogdet(input, name=None):  # noqa: A002
@@ -494,8 +518,17 @@ def _cholesky_rule(g, l, a):
     return grad_a * _const(0.5, dtype)
 
 
-cholesky_p = Primitive("cholesky", _cholesky_impl, (_cholesky_rule,), save_inputs=False, save_output=True,
-                       kinds="fc")
+def _cholesky_jvp(tangents, l, a):
+    """L Phi(L^-1 dA L^-H) with Phi the lower triangle, its diagonal halved; dA symmetrized (as the rule)."""
+    t = tangents[0]
+    dtype = l._value.dtype
+    sym = (t + _adj(t)) * _const(0.5, dtype)
+    middle = _adj(_trisolve(l, _adj(_trisolve(l, sym, True, False)), True, False))
+    return _mm(l, _band(middle * _half_diag(l._value.shape[-1], dtype), -1, 0), False, False)
+
+
+cholesky_p = Primitive("cholesky", _cholesky_impl, (_cholesky_rule,), jvp=_cholesky_jvp, save_inputs=False,
+                       save_output=True, kinds="fc")
 
 
 def cholesky(input, name=None):  # noqa: A002
@@ -525,7 +558,16 @@ def _solve_rule(g, c, a, b, adjoint):
     return [_math.negative(grad_a), grad_b]
 
 
-solve_p = Primitive("matrix_solve", _solve_impl, _solve_rule, save_output=True, kinds="fc")
+def _solve_jvp(tangents, c, a, b, adjoint):
+    """solve(A, dB - dA X) (with adjoint: A^H and dA^H)."""
+    ta, tb = tangents
+    if ta is not None:
+        da_x = _mm(ta, c, adjoint, False)
+        tb = _math.negative(da_x) if tb is None else tb - da_x
+    return execute(solve_p, (a, tb), {"adjoint": adjoint})
+
+
+solve_p = Primitive("matrix_solve", _solve_impl, _solve_rule, jvp=_solve_jvp, save_output=True, kinds="fc")
 
 
 def solve(matrix, rhs, adjoint=False, name=None):
@@ -577,7 +619,18 @@ def _trisolve_rule(g, c, a, b, lower, adjoint):
     return [grad_a, grad_b]
 
 
-trisolve_p = Primitive("matrix_triangular_solve", _trisolve_impl, _trisolve_rule, save_output=True, kinds="fc")
+def _trisolve_jvp(tangents, c, a, b, lower, adjoint):
+    """triangular_solve(A, dB - dA X) with dA in A's triangle (with adjoint: A^H and dA^H)."""
+    ta, tb = tangents
+    if ta is not None:
+        ta = _band(ta, -1, 0) if lower else _band(ta, 0, -1)
+        da_x = _mm(ta, c, adjoint, False)
+        tb = _math.negative(da_x) if tb is None else tb - da_x
+    return _trisolve(a, tb, lower, adjoint)
+
+
+trisolve_p = Primitive("matrix_triangular_solve", _trisolve_impl, _trisolve_rule, jvp=_trisolve_jvp,
+                       save_output=True, kinds="fc")
 
 
 def _trisolve(a, b, lower, adjoint):
@@ -718,7 +771,8 @@ def _qr_rule(g, out, a, full_matrices):
     return [_array.concat([dx, dy], -1)]
 
 
-qr_p = Primitive("qr", _qr_impl, _qr_rule, save_output=True, multiple_results=True, kinds="fc")
+qr_p = Primitive("qr", _qr_impl, _qr_rule, jvp=transposed_vjp(_qr_rule, multiple_results=True), save_output=True,
+                 multiple_results=True, kinds="fc")
 
 
 def qr(input, full_matrices=False, name=None):  # noqa: A002
@@ -806,7 +860,8 @@ def _svd_rule(g, out, a, full_matrices, compute_uv):
     return [_adj(grad_a) if use_adjoint else grad_a]
 
 
-svd_p = Primitive("svd", _svd_impl, _svd_rule, save_output=True, multiple_results=True, kinds="fc")
+svd_p = Primitive("svd", _svd_impl, _svd_rule, jvp=transposed_vjp(_svd_rule, multiple_results=True),
+                  save_output=True, multiple_results=True, kinds="fc")
 
 
 def svd(tensor, full_matrices=False, compute_uv=True, name=None):
@@ -859,7 +914,8 @@ def _eigh_rule(g, out, a, compute_v):
     return [grad_a * _half_diag(n, np_dtype)]
 
 
-eigh_p = Primitive("self_adjoint_eig", _eigh_impl, _eigh_rule, save_output=True, multiple_results=True, kinds="fc")
+eigh_p = Primitive("self_adjoint_eig", _eigh_impl, _eigh_rule, jvp=transposed_vjp(_eigh_rule, multiple_results=True),
+                   save_output=True, multiple_results=True, kinds="fc")
 
 
 def eigh(tensor, name=None):

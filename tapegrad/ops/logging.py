@@ -4,7 +4,10 @@ import sys
 import numpy as np
 
 from .._core import nest
-from .._core.tensor import Tensor, Variable
+from .._core.context import state as _state
+from .._core.primitive import Primitive
+from .._core.tensor import Tensor, Variable, convert_to_tensor
+from ..graph.tracer import EFFECTFUL, STATEFUL
 
 
 def _format_array(a, summarize, indent=1):
@@ -42,10 +45,32 @@ def print(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None
     ``summarize`` is the number of leading and trailing elements kept per
     dimension (-1 or None for all).
     """
+    if _state.graph is not None:  # inside a traced function: print on every call, not at trace time
+        flat = nest.flatten(list(inputs))
+        tensors = [convert_to_tensor(x) for x in flat if isinstance(x, (Tensor, Variable))]
+        _state.graph.add(_print_p, tensors, (), {"template": list(inputs), "options": (
+            output_stream, summarize, sep, end)})
+        return None
+    _write(inputs, output_stream, summarize, sep, end)
+
+
+def _write(inputs, output_stream, summarize, sep, end):
     stream = sys.stderr if output_stream is None else output_stream
     if summarize is not None and summarize < 0:
         summarize = None
     stream.write(sep.join(_format(x, summarize) for x in inputs) + end)
 
+
+def _print_impl(*arrays, template, options):
+    it = iter(arrays)
+    flat = [Tensor(next(it)) if isinstance(x, (Tensor, Variable)) else x for x in nest.flatten(template)]
+    output_stream, summarize, sep, end = options
+    _write(nest.pack_sequence_as(template, flat), output_stream, summarize, sep, end)
+    return ()
+
+
+_print_p = Primitive("print", _print_impl, differentiable=False, multiple_results=True, register=False)
+EFFECTFUL.add(_print_p)
+STATEFUL.add(_print_p)
 
 __all__ = ["print"]

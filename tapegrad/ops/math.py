@@ -1,8 +1,10 @@
 """Elementwise math, comparisons, matmul/einsum and scans, with TF 2's names, dtype rules and gradients.
 
 Each primitive is declared with its kernel and, right after, its VJP rule
-(``rule(g, out, *inputs) -> cotangent``) written with tapegrad ops, so that the
-backward pass is itself differentiable. The rules are those of TF's
+(``rule(g, out, *inputs) -> cotangent``) and JVP rule (forward mode, see
+primitive.py) written with tapegrad ops, so that both are themselves
+differentiable. The JVP of a one-input elementwise op is derived from its VJP
+(a diagonal Jacobian: ``symmetric_jvp``). The rules are those of TF's
 math_grad.py; complex cotangents follow TF's convention (rules multiply by the
 conjugate of the local derivative).
 
@@ -18,14 +20,21 @@ import string
 import numpy as np
 
 from .. import errors
+from .._core.forwardprop import linear_jvp, multilinear_jvp, partials_jvp, symmetric_jvp
+from .._core.context import state as _state
 from .._core.primitive import Primitive
 from .._core.tensor import Variable, convert_to_tensor
+from ..graph.tracer import any_symbolic
 from ._util import NO_PARAMS, Tensor, execute, is_complex, normalize_axis, pair, same_dtype, tensor
 
 
 def _def_unary(name, impl, rule, doc, kinds="fc", **flags):
-    """A one-input primitive and its public op; ``rule=None`` makes it non-differentiable."""
+    """A one-input primitive and its public op; ``rule=None`` makes it non-differentiable.
+
+    The op must be real or holomorphic: its JVP is derived from ``rule`` (``symmetric_jvp``).
+    """
     prim = Primitive(name, impl, (rule,) if rule is not None else None, kinds=kinds,
+                     jvp=symmetric_jvp((rule,)) if rule is not None else None,
                      differentiable=rule is not None, **flags)
 
     def op(x, name=None):
@@ -80,6 +89,9 @@ def _safe(rule, g, *values):
     second derivative) is finite too; entries where g is nonzero are TF's, derivatives included.
     """
     r = rule(g, *values)
+    if _state.graph is not None and any_symbolic(g, r):  # traced: the mask must be computed every call
+        m = logical_and(not_equal(r, r), equal(g, _scalar(0, g)))  # r is NaN where g is 0
+        return where(m, _scalar(0, r), rule(g, *[where(m, _scalar(1, v), v) for v in values]))
     gv = g._value
     if gv.all():  # no zero in the cotangent (the usual case): nothing to mask
         return r
@@ -111,6 +123,7 @@ multiply_p, multiply = _def_binary("multiply", operator.mul, (
     lambda g, out, x, y: multiply(g, _c(y)),     # grad * conj(y)
     lambda g, out, x, y: multiply(_c(x), g),     # conj(x) * grad
 ), "x * y elementwise.")
+multiply_p.jvp = multilinear_jvp(multiply_p)  # tx * y + x * ty
 
 negative_p, negative = _def_unary("negative", operator.neg, lambda g, out, x: negative(g),  # -grad
                                   "-x elementwise.", kinds="fci", linear=True, save_inputs=False)
@@ -128,6 +141,7 @@ realdiv_p = Primitive("realdiv", operator.truediv, (
     lambda g, out, x, y: _safe(_div_rule_x, g, y),
     lambda g, out, x, y: _safe(_div_rule_y, g, x, y),
 ), kinds="fc")
+realdiv_p.jvp = symmetric_jvp(realdiv_p.vjp)  # tx / y - ty * x / y^2
 
 
 def realdiv(x, y, name=None):
@@ -171,6 +185,7 @@ div_no_nan_p = Primitive("div_no_nan", _div_no_nan_impl, (
     lambda g, out, x, y: divide_no_nan(g, _c(y)),                                    # grad / conj(y), 0 where y == 0
     lambda g, out, x, y: multiply(g, divide_no_nan(divide_no_nan(negative(_c(x)), _c(y)), _c(y))),  # grad * -x / y^2
 ), kinds="fc")
+div_no_nan_p.jvp = symmetric_jvp(div_no_nan_p.vjp)
 
 
 def divide_no_nan(x, y, name=None):
@@ -209,6 +224,7 @@ floormod_p, floormod = _def_binary("floormod", _floormod_impl, (
     lambda g, out, x, y: g,                                     # 1
     lambda g, out, x, y: multiply(g, negative(floordiv(x, y))),  # grad * -floor(x / y)
 ), "x - floor(x / y) * y elementwise (the result has y's sign).", kinds="fiu")
+floormod_p.jvp = symmetric_jvp(floormod_p.vjp)  # tx - ty * floor(x / y)
 mod = floormod
 
 
@@ -227,6 +243,7 @@ pow_p = Primitive("pow", np.power, (
     lambda g, out, x, y: _safe(_pow_rule_x, g, x, y),
     lambda g, out, x, y: _safe(_pow_rule_y, g, x, out),
 ), kinds="fci", save_output=True)
+pow_p.jvp = symmetric_jvp(pow_p.vjp)  # tx * y x^(y-1) + ty * x^y log(x)
 
 
 def pow(x, y, name=None):  # noqa: A001 - TF's public name
@@ -239,17 +256,26 @@ def _sq_diff_impl(x, y):
     return d * np.conj(d) if d.dtype.kind == "c" else d * d
 
 
+def _sq_diff_jvp(tangents, out, x, y):
+    """2 re(conj(x - y) (tx - ty)): real (in the complex dtype) for complex inputs."""
+    tx, ty = tangents
+    dt = tx if ty is None else negative(ty) if tx is None else subtract(tx, ty)
+    r = multiply(_c(subtract(x, y)), dt)
+    return add(r, _c(r))
+
+
 squared_difference_p, squared_difference = _def_binary("squared_difference", _sq_diff_impl, (
     lambda g, out, x, y: multiply(multiply(_scalar(2, g), g), subtract(x, y)),             # 2 * grad * (x - y)
     lambda g, out, x, y: negative(multiply(multiply(_scalar(2, g), g), subtract(x, y))),   # -2 * grad * (x - y)
-), "(x - y) * conj(x - y) elementwise.", kinds="fci")
+), "(x - y) * conj(x - y) elementwise.", kinds="fci", jvp=_sq_diff_jvp)
 
 
 def _max_min(name, np_fn, select, doc):
-    return _def_binary(name, np_fn, (
+    rules = (
         lambda g, out, x, y: where(select(x, y), g, zeros_like(g)),   # grad where x wins (ties go to x)
         lambda g, out, x, y: where(select(x, y), zeros_like(g), g),   # grad where y wins
-    ), doc, kinds="fiu")
+    )
+    return _def_binary(name, np_fn, rules, doc, kinds="fiu", jvp=symmetric_jvp(rules))
 
 
 maximum_p, maximum = _max_min("maximum", np.maximum, lambda x, y: greater_equal(x, y),
@@ -301,15 +327,32 @@ def _nonzero(x):
     return cast(not_equal(x, _scalar(0, x)), x.dtype)
 
 
+def _xdivy_dx(out, x, y):
+    return xdivy(_nonzero(x), y)      # (x != 0) / y
+
+
+def _xdivy_dy(out, x, y):
+    return xdivy(negative(x), square(y))  # -x / y^2 (0 where x == 0)
+
+
+def _xlogy_dx(out, x, y):
+    return xlogy(_nonzero(x), y)      # (x != 0) * log(y)
+
+
+def _xlogy_dy(out, x, y):
+    return xdivy(x, y)                # x / y (0 where x == 0)
+
+
+# TF's rules (no conj for complex inputs); the JVPs use the derivatives themselves.
 xdivy_p, xdivy = _def_binary("xdivy", _xdivy_impl, (
-    lambda g, out, x, y: multiply(g, xdivy(_nonzero(x), y)),                  # grad * (x != 0) / y
-    lambda g, out, x, y: multiply(g, xdivy(negative(x), square(y))),          # grad * -x / y^2 (0 where x == 0)
-), "x / y, but 0 where x == 0.", kinds="fc")
+    lambda g, out, x, y: multiply(g, _xdivy_dx(out, x, y)),
+    lambda g, out, x, y: multiply(g, _xdivy_dy(out, x, y)),
+), "x / y, but 0 where x == 0.", kinds="fc", jvp=partials_jvp(_xdivy_dx, _xdivy_dy))
 
 xlogy_p, xlogy = _def_binary("xlogy", _xlogy_impl, (
-    lambda g, out, x, y: multiply(g, xlogy(_nonzero(x), y)),                  # grad * (x != 0) * log(y)
-    lambda g, out, x, y: multiply(g, xdivy(x, y)),                            # grad * x / y (0 where x == 0)
-), "x * log(y), but 0 where x == 0.", kinds="fc")
+    lambda g, out, x, y: multiply(g, _xlogy_dx(out, x, y)),
+    lambda g, out, x, y: multiply(g, _xlogy_dy(out, x, y)),
+), "x * log(y), but 0 where x == 0.", kinds="fc", jvp=partials_jvp(_xlogy_dx, _xlogy_dy))
 
 
 def clip_by_value(t, clip_value_min, clip_value_max, name=None):
@@ -333,10 +376,12 @@ def _check_clip_shape(t, clipped):
 
 # --- unary functions ------------------------------------------------------------
 abs_p = Primitive("abs", np.abs, (lambda g, out, x: multiply(g, sign(x)),), kinds="fi")  # grad * sign(x)
+abs_p.jvp = symmetric_jvp(abs_p.vjp)  # t * sign(x)
 complex_abs_p = Primitive("complex_abs", np.abs, (
     # grad * x / |x|, 0 where x == 0 (complex(grad, 0) * x / complex(|x|, 0))
     lambda g, out, x: divide_no_nan(multiply(cast(g, x.dtype), x), cast(out, x.dtype)),
-), kinds="c", save_output=True)
+), kinds="c", save_output=True,
+    jvp=lambda ts, out, x: divide_no_nan(real(multiply(_c(x), ts[0])), out))  # re(conj(x) t) / |x|
 
 
 def abs(x, name=None):  # noqa: A001 - TF's public name
@@ -346,7 +391,7 @@ def abs(x, name=None):  # noqa: A001 - TF's public name
 
 
 sign_p = Primitive("sign", np.sign, (lambda g, out, x: _zeros(x),),  # 0: sign is piecewise constant
-                   kinds="fi", save_inputs=False)
+                   jvp=lambda ts, out, x: _zeros(out), kinds="fi", save_inputs=False)  # zeros, not None
 
 
 def sign(x, name=None):
@@ -424,6 +469,7 @@ def _atan2_grad(sign_of):
 
 atan2_p = Primitive("atan2", np.arctan2, (_atan2_grad(lambda y, x: x), _atan2_grad(lambda y, x: negative(y))),
                     kinds="f")
+atan2_p.jvp = symmetric_jvp(atan2_p.vjp)  # (ty x - tx y) / (x^2 + y^2)
 
 
 def atan2(y, x, name=None):
@@ -467,6 +513,7 @@ def _softplus_impl(x):
 
 softplus_p = Primitive("softplus", _softplus_impl, (lambda g, out, x: multiply(g, sigmoid(x)),),  # grad * sigmoid(x)
                        kinds="f")
+softplus_p.jvp = symmetric_jvp(softplus_p.vjp)
 
 
 def softplus(features, name=None):
@@ -559,6 +606,7 @@ where_p = Primitive("where", _where_impl, (
     lambda g, out, c, x, y: where(c, g, zeros_like(g)),   # grad where cond, else 0
     lambda g, out, c, x, y: where(c, zeros_like(g), g),   # grad where not cond, else 0
 ))
+where_p.jvp = linear_jvp(where_p)  # where(c, tx, ty)
 
 
 def where(condition, x=None, y=None, name=None):
@@ -606,7 +654,8 @@ imag_p = Primitive("imag", np.imag, (lambda g, out, x: complex(zeros_like(g), g)
 angle_p = Primitive("angle", np.angle, (
     # -grad / (imag(x) + 1j * real(x))
     lambda g, out, x: negative(divide(cast(g, x.dtype), complex(imag(x), real(x)))),
-), kinds="c")
+), kinds="c", jvp=lambda ts, out, x: realdiv(imag(multiply(_c(x), ts[0])), real(multiply(_c(x), x))))
+# the JVP: im(conj(x) t) / |x|^2
 
 
 def real(input, name=None):  # noqa: A002 - TF's argument name
@@ -664,6 +713,7 @@ def _matmul_grad_b(g, out, a, b, adjoint_a, adjoint_b):
 
 # Cotangents keep the broadcast batch shape: the tape sums them back to each input's shape.
 matmul_p = Primitive("matmul", _matmul_impl, (_matmul_grad_a, _matmul_grad_b), kinds="fci")
+matmul_p.jvp = multilinear_jvp(matmul_p)  # ta b + a tb
 
 
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, a_is_sparse=False,
@@ -742,6 +792,7 @@ def _einsum_grad(i, g, out, *xs, equation):
 # One rule per operand position, so that the tape computes only the gradients it needs.
 einsum_p = Primitive("einsum", _einsum_impl,
                      tuple(functools.partial(_einsum_grad, i) for i in range(_MAX_OPERANDS)), kinds="fci")
+einsum_p.jvp = multilinear_jvp(einsum_p)  # the product rule over the operands
 
 
 def _einsum(equation, xs):
@@ -901,7 +952,9 @@ cumprod_p = Primitive("cumprod", _scan_impl(np.multiply, 1), (
     # cumsum(grad * y) in the other direction, / x, 0 where x == 0 (TF's rule: div_no_nan, and no conj)
     lambda g, out, x, axis, exclusive, reverse: divide_no_nan(execute(
         cumsum_p, (multiply(g, out),), {"axis": axis, "exclusive": exclusive, "reverse": not reverse}), x),
-), kinds="fciu", save_output=True)
+), kinds="fciu", save_output=True,
+    # y * cumsum(t / x) in the same direction, t / x taken as 0 where x == 0 (as the VJP)
+    jvp=lambda ts, out, x, **p: multiply(out, execute(cumsum_p, (divide_no_nan(ts[0], x),), p)))
 
 
 def cumsum(x, axis=0, exclusive=False, reverse=False, name=None):

@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import errors
 from .._core import dtypes as _dt
+from .._core.forwardprop import linear_jvp, multilinear_jvp, symmetric_jvp
 from .._core.primitive import Primitive
 from .._core.shape import TensorShape
 from . import array as _array
@@ -59,16 +60,19 @@ def _relu_impl(x):
 relu_p = Primitive("relu", _relu_impl, (
     lambda g, out, x: execute(relu_grad_p, (g, out), NO_PARAMS),  # grad where y > 0: 0 at x == 0, as TF
 ), save_inputs=False, save_output=True)
+relu_p.jvp = symmetric_jvp(relu_p.vjp)  # elementwise activations: their JVPs are their VJPs
 
 # TF's ReluGrad as one kernel (one multiply instead of compare + zeros + where); linear in g.
 relu_grad_p = Primitive("relu_grad", lambda g, y: g * (y > 0), (
     lambda h, out, g, y: execute(relu_grad_p, (h, y), NO_PARAMS),
     None,  # piecewise constant in y
 ), linear=True)
+relu_grad_p.jvp = multilinear_jvp(relu_grad_p, (0,))  # relu_grad(t, y): linear in g only
 
 relu6_p = Primitive("relu6", lambda x: np.clip(x, 0, 6), (
     lambda g, out, x: _mask(_math.greater(out, 0), _mask(_math.greater(6, out), g)),  # grad where 0 < y < 6
 ), save_inputs=False, save_output=True)
+relu6_p.jvp = symmetric_jvp(relu6_p.vjp)
 
 
 def _alpha(alpha, like):
@@ -80,6 +84,7 @@ leaky_relu_p = Primitive("leaky_relu", lambda x, alpha: np.where(x > 0, x, x * _
     lambda g, out, x, alpha: _math.where(_math.greater(x, 0), g,  # grad if x > 0 else alpha * grad (alpha at 0)
                                          _math.multiply(g, Tensor(_alpha(alpha, g._value)))),
 ))
+leaky_relu_p.jvp = symmetric_jvp(leaky_relu_p.vjp)
 
 
 def _elu_impl(x):
@@ -89,6 +94,7 @@ def _elu_impl(x):
 elu_p = Primitive("elu", _elu_impl, (
     lambda g, out, x: _math.where(_math.greater(0, out), g * (out + 1), g),  # grad * (y + 1) where y < 0
 ), save_inputs=False, save_output=True)
+elu_p.jvp = symmetric_jvp(elu_p.vjp)
 
 _SELU_SCALE = 1.0507009873554804934193349852946
 _SELU_SCALE_ALPHA = 1.7580993408473768599402175208123
@@ -102,10 +108,12 @@ selu_p = Primitive("selu", _selu_impl, (
     lambda g, out, x: _math.where(_math.greater(0, out), g * (out + _SELU_SCALE_ALPHA),  # grad * (y + scale*alpha)
                                   g * _SELU_SCALE),                                       # where y < 0, else * scale
 ), save_inputs=False, save_output=True)
+selu_p.jvp = symmetric_jvp(selu_p.vjp)
 
 softsign_p = Primitive("softsign", lambda x: x / (1 + np.abs(x)), (
     lambda g, out, x: g / _math.square(1 + _math.abs(x)),  # grad / (1 + |x|)^2
 ))
+softsign_p.jvp = symmetric_jvp(softsign_p.vjp)
 
 
 def relu(features, name=None):
@@ -188,10 +196,12 @@ def _softmax_impl(x, axis):
 softmax_p = Primitive("softmax", _softmax_impl, (
     lambda g, out, x, axis: out * (g - _reduce.reduce_sum(g * out, axis, keepdims=True)),  # y * (g - sum(g * y))
 ), save_inputs=False, save_output=True)
+softmax_p.jvp = symmetric_jvp(softmax_p.vjp)  # its Jacobian diag(y) - y y^T is symmetric
 
 log_softmax_p = Primitive("log_softmax", _log_softmax_impl, (
     lambda g, out, x, axis: g - _math.exp(out) * _reduce.reduce_sum(g, axis, keepdims=True),  # g - exp(y) * sum(g)
-), save_inputs=False, save_output=True)
+), save_inputs=False, save_output=True,
+    jvp=lambda ts, out, x, axis: ts[0] - _reduce.reduce_sum(_math.exp(out) * ts[0], axis, keepdims=True))
 
 
 def _class_axis(op, x, axis):
@@ -231,6 +241,17 @@ softmax_xent_p = Primitive("softmax_cross_entropy_with_logits", _xent_impl, (
     lambda g, out, logits, labels, axis: -_expand(g, logits, axis) * execute(  # -grad * log_softmax(logits)
         log_softmax_p, (logits,), {"axis": axis}),
 ))
+
+
+def _xent_jvp(tangents, out, logits, labels, axis):
+    """sum(t_logits * (softmax(logits) - labels) - t_labels * log_softmax(logits)) over axis (TF's rule)."""
+    tx, tz = tangents
+    dx = None if tx is None else tx * (execute(softmax_p, (logits,), {"axis": axis}) - labels)
+    dz = None if tz is None else -tz * execute(log_softmax_p, (logits,), {"axis": axis})
+    return _reduce.reduce_sum(dz if dx is None else dx if dz is None else dx + dz, axis)
+
+
+softmax_xent_p.jvp = _xent_jvp
 
 
 def _precise(x, dtypes):
@@ -277,7 +298,9 @@ sparse_softmax_xent_p = Primitive("sparse_softmax_cross_entropy_with_logits", _s
         execute(softmax_p, (logits,), {"axis": logits.ndim - 1})
         - _array.one_hot(labels, logits._value.shape[-1], dtype=logits.dtype)),
     None,
-))
+), jvp=lambda ts, out, logits, labels: _reduce.reduce_sum(ts[0] * (  # sum(t * (softmax - one_hot(labels)))
+    execute(softmax_p, (logits,), {"axis": logits.ndim - 1})
+    - _array.one_hot(labels, logits._value.shape[-1], dtype=logits.dtype)), -1))
 
 
 def sparse_softmax_cross_entropy_with_logits(labels, logits, name=None):
@@ -317,6 +340,7 @@ sigmoid_xent_p = Primitive("sigmoid_cross_entropy_with_logits", _sigmoid_xent_im
     lambda g, out, x, z: g * (_math.sigmoid(x) - z),  # grad * (sigmoid(x) - z)
     lambda g, out, x, z: -(g * x),                     # -grad * x
 ))
+sigmoid_xent_p.jvp = symmetric_jvp(sigmoid_xent_p.vjp)
 
 
 def _weighted_xent_impl(x, z, q):
@@ -334,6 +358,7 @@ weighted_xent_p = Primitive("weighted_cross_entropy_with_logits", _weighted_xent
     lambda g, out, x, z, q: g * ((q - 1) * _math.softplus(-x) - x),  # grad * ((q - 1) softplus(-x) - x)
     lambda g, out, x, z, q: g * z * _math.softplus(-x),              # grad * z * softplus(-x)
 ))
+weighted_xent_p.jvp = symmetric_jvp(weighted_xent_p.vjp)
 
 
 def _same_shape(logits, labels):
@@ -372,7 +397,7 @@ def weighted_cross_entropy_with_logits(labels, logits, pos_weight, name=None):
 
 l2_loss_p = Primitive("l2_loss", lambda t: np.asarray(np.sum(np.square(t) * t.dtype.type(0.5)), dtype=t.dtype), (
     lambda g, out, t: g * t,  # grad * t
-))
+), jvp=lambda ts, out, t: _reduce.reduce_sum(ts[0] * t))  # sum(dt * t)
 
 
 def l2_loss(t, name=None):
@@ -392,6 +417,7 @@ bias_add_p = Primitive("bias_add", _bias_add_impl, (
     lambda g, out, value, bias, axis: _reduce.reduce_sum(  # grad summed over all but the channel axis
         g, [i for i in range(len(value.shape)) if i != axis]),
 ), save_inputs=False)
+bias_add_p.jvp = linear_jvp(bias_add_p)  # bias_add(t_value, t_bias)
 
 
 def bias_add(value, bias, data_format=None, name=None):

@@ -29,6 +29,7 @@ import numpy as np
 
 from .. import errors
 from .._core import dtypes as _dt
+from .._core.context import state as _state
 from .._core.shape import TensorShape
 from .._core.tensor import Tensor, convert_to_tensor
 from . import math as _math
@@ -41,6 +42,7 @@ _global_seed = None
 _op_seeds = None     # random.Random(global seed): the op seeds of unseeded ops
 _counters = {}       # (kind, dtype name, global seed, op seed) -> calls so far
 _entropy = np.random.default_rng()  # neither seed set
+_epoch = [0]         # set_seed calls so far: traced random ops restart their sequences when it changes
 
 
 def _reseed_entropy():
@@ -70,6 +72,7 @@ def set_seed(seed):
         _global_seed = seed
         _op_seeds = None if seed is None else _pyrandom.Random(seed)
         _counters.clear()
+        _epoch[0] += 1
 
 
 def _as_int(value, what):
@@ -101,6 +104,20 @@ def _generator(kind, dtype, seed):
     n = _counters.get(key, 0)
     _counters[key] = n + 1
     return np.random.Generator(np.random.PCG64([global_seed, op_seed, n]))
+
+
+def _draw(kind, dtype, seed, sample, *inputs):
+    """``Tensor(sample(rng, *input arrays))`` from the generator of one ``kind`` op call.
+
+    While a ``function`` is traced, the draw is an equation drawing new numbers
+    on every call (tapegrad/graph/random.py).
+    """
+    if _state.graph is not None:
+        from ..graph.random import traced_draw
+        return traced_draw(kind, dtype, seed, sample, inputs)
+    with _lock:
+        rng = _generator(kind, dtype, seed)
+        return Tensor(sample(rng, *[t._value for t in inputs]))
 
 
 def _shape(shape, op):
@@ -173,10 +190,8 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None)
     mean = convert_to_tensor(mean, dtype=dtype)
     stddev = convert_to_tensor(stddev, dtype=dtype)
     dtype = _float_dtype(dtype, "RandomStandardNormal")
-    with _lock:
-        rng = _generator("RandomStandardNormal", dtype, seed)
-        rnd = _standard_normal(rng, shape, dtype)
-    return _scale_shift(Tensor(rnd), stddev, mean)
+    rnd = _draw("RandomStandardNormal", dtype, seed, lambda rng: _standard_normal(rng, shape, dtype))
+    return _scale_shift(rnd, stddev, mean)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None):
@@ -190,14 +205,15 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, 
     mean = convert_to_tensor(mean, dtype=dtype)
     stddev = convert_to_tensor(stddev, dtype=dtype)
     dtype = _float_dtype(dtype, "TruncatedNormal")
-    with _lock:
-        rng = _generator("TruncatedNormal", dtype, seed)
+    def sample(rng):
         z = rng.standard_normal(shape)
         bad = np.abs(z) > 2.0
         while bad.any():
             z[bad] = rng.standard_normal(int(bad.sum()))
             bad = np.abs(z) > 2.0
-    return _scale_shift(Tensor(np.asarray(z, dtype=dtype._np)), stddev, mean)
+        return np.asarray(z, dtype=dtype._np)
+
+    return _scale_shift(_draw("TruncatedNormal", dtype, seed, sample), stddev, mean)
 
 
 _UNIFORM_DTYPES = ("float16", "bfloat16", "float32", "float64", "int32", "int64")
@@ -242,12 +258,9 @@ def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=Non
                     f"{what} must be 0-D, got shape {list(bound.shape)} [Op:{kind}]"))
         if not lo < hi:
             raise errors.InvalidArgumentError(None, kind, f"Need minval < maxval, got {lo} >= {hi} [Op:{kind}]")
-        with _lock:
-            rng = _generator(kind, dtype, seed)
-            return Tensor(rng.integers(lo, hi, size=shape, dtype=dtype._np))
-    with _lock:
-        rng = _generator(kind, dtype, seed)
-        result = Tensor(_unit_uniform(rng, shape, dtype))
+        return _draw(kind, dtype, seed, lambda rng, lo, hi: rng.integers(lo, hi, size=shape, dtype=dtype._np),
+                     minval, maxval)
+    result = _draw(kind, dtype, seed, lambda rng: _unit_uniform(rng, shape, dtype))
     if minval_is_zero:
         return result if maxval_is_one else _math.multiply(result, maxval)
     return _math.add(_math.multiply(result, _math.subtract(maxval, minval)), minval)
@@ -259,13 +272,11 @@ def shuffle(value, seed=None, name=None):
     The result carries no gradient, as in TF.
     """
     x = convert_to_tensor(value)
-    v = x._value
-    with _lock:
-        rng = _generator("RandomShuffle", x.dtype, seed)
-        if v.ndim == 0:
-            return Tensor(v.copy())
-        perm = rng.permutation(v.shape[0])
-    return Tensor(v[perm])
+
+    def sample(rng, v):
+        return v.copy() if v.ndim == 0 else v[rng.permutation(v.shape[0])]
+
+    return _draw("RandomShuffle", x.dtype, seed, sample, x)
 
 
 __all__ = ["normal", "truncated_normal", "uniform", "shuffle", "set_seed"]

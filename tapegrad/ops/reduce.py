@@ -7,6 +7,7 @@ import numpy as np
 
 from .. import errors
 from .._core import dtypes as _dt
+from .._core.forwardprop import symmetric_jvp
 from .._core.primitive import Primitive
 from .._core.tensor import Variable, convert_to_tensor
 from . import array as _array
@@ -111,15 +112,26 @@ def _extreme_impl(fn, largest):
     return impl
 
 
-def _minmax_rule(g, out, x, axes, keepdims):
-    # grad shared evenly among the entries equal to the extremum (TF's tie rule)
+def _minmax_share(out, x, axes):
+    """1 / (number of ties) at the entries equal to the extremum, else 0 (TF's tie rule)."""
     kept = _kept_shape(x._value.shape, axes)
     hit = _math.where(_math.not_equal(x, _array.reshape(out, kept)), _array.zeros_like(x), _array.ones_like(x))
-    return _math.multiply(_math.realdiv(hit, _sum(hit, axes, True)), _array.reshape(g, kept))
+    return _math.realdiv(hit, _sum(hit, axes, True))
 
 
-reduce_max_p = Primitive("reduce_max", _extreme_impl(np.max, True), (_minmax_rule,), save_output=True, kinds="fiu")
-reduce_min_p = Primitive("reduce_min", _extreme_impl(np.min, False), (_minmax_rule,), save_output=True, kinds="fiu")
+def _minmax_rule(g, out, x, axes, keepdims):
+    # grad shared evenly among the entries equal to the extremum
+    return _math.multiply(_minmax_share(out, x, axes), _array.reshape(g, _kept_shape(x._value.shape, axes)))
+
+
+def _minmax_jvp(tangents, out, x, axes, keepdims):
+    return _sum(_math.multiply(tangents[0], _minmax_share(out, x, axes)), axes, keepdims)  # the ties' mean tangent
+
+
+reduce_max_p = Primitive("reduce_max", _extreme_impl(np.max, True), (_minmax_rule,), jvp=_minmax_jvp,
+                         save_output=True, kinds="fiu")
+reduce_min_p = Primitive("reduce_min", _extreme_impl(np.min, False), (_minmax_rule,), jvp=_minmax_jvp,
+                         save_output=True, kinds="fiu")
 
 
 def reduce_max(input_tensor, axis=None, keepdims=False, name=None):
@@ -158,22 +170,25 @@ def _prod_others_rule(h, out, x):
     return _sum(prod, (prod._value.ndim - 2,), False)
 
 
-prod_others_p = Primitive("prod_others", _prod_others_impl, (_prod_others_rule,))
+prod_others_p = Primitive("prod_others", _prod_others_impl, (_prod_others_rule,),
+                          jvp=symmetric_jvp((_prod_others_rule,)))  # its Jacobian is symmetric
 
 
-def _prod_rule(g, out, x, axes, keepdims):
-    # d prod / d x_i = product of the other entries over the reduced axes (exact with zeros)
+def _prod_others(x, axes):
+    """d prod / d x_i: the product of the other entries over the reduced axes (exact with zeros)."""
     nd = x._value.ndim
     red = tuple(range(nd)) if axes is None else axes
     perm = [i for i in range(nd) if i not in red] + list(red)
     xt = _array.transpose(x, perm)
     lead = xt._value.shape[:nd - len(red)]
     others = execute(prod_others_p, (_array.reshape(xt, lead + (_count(x._value.shape, red),)),), NO_PARAMS)
-    others = _array.transpose(_array.reshape(others, xt._value.shape), np.argsort(perm).tolist())
-    return _math.multiply(_expand(g, x, axes), _math.conj(others))
+    return _array.transpose(_array.reshape(others, xt._value.shape), np.argsort(perm).tolist())
 
 
-reduce_prod_p = Primitive("reduce_prod", _prod_impl, (_prod_rule,), kinds="fciu")
+reduce_prod_p = Primitive("reduce_prod", _prod_impl, (
+    lambda g, out, x, axes, keepdims: _math.multiply(_expand(g, x, axes), _math.conj(_prod_others(x, axes))),
+), kinds="fciu",
+    jvp=lambda ts, out, x, axes, keepdims: _sum(_math.multiply(ts[0], _prod_others(x, axes)), axes, keepdims))
 
 
 def reduce_prod(input_tensor, axis=None, keepdims=False, name=None):
@@ -190,11 +205,15 @@ def _logsumexp_impl(x, axes, keepdims):
     return out if keepdims else np.asarray(np.squeeze(out, axis=axes))
 
 
+def _softmax_over(out, x, axes):
+    return _math.exp(_math.subtract(x, _array.reshape(out, _kept_shape(x._value.shape, axes))))  # exp(x - out)
+
+
 reduce_logsumexp_p = Primitive("reduce_logsumexp", _logsumexp_impl, (
-    lambda g, out, x, axes, keepdims: _math.multiply(   # grad * softmax(x) = grad * exp(x - out)
-        _array.reshape(g, _kept_shape(x._value.shape, axes)),
-        _math.exp(_math.subtract(x, _array.reshape(out, _kept_shape(x._value.shape, axes))))),
-), save_output=True, kinds="f")
+    lambda g, out, x, axes, keepdims: _math.multiply(   # grad * softmax(x)
+        _array.reshape(g, _kept_shape(x._value.shape, axes)), _softmax_over(out, x, axes)),
+), save_output=True, kinds="f",
+    jvp=lambda ts, out, x, axes, keepdims: _sum(_math.multiply(ts[0], _softmax_over(out, x, axes)), axes, keepdims))
 
 
 def reduce_logsumexp(input_tensor, axis=None, keepdims=False, name=None):

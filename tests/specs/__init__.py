@@ -31,8 +31,8 @@ class OpSpec:
 
 
 def all_specs():
-    from . import array, conv, core, indexing, linalg, math, nn, random, reduce
+    from . import array, conv, core, indexing, linalg, manip, math, nn, random, reduce, special
     out = []
-    for module in (core, math, array, reduce, random, nn, linalg, conv, indexing):
+    for module in (core, math, array, reduce, random, nn, linalg, conv, indexing, manip, special):
         out.extend(module.SPECS)
     return out

@@ -13,23 +13,133 @@ in float64 and rounds once: TensorFlow's float32 ``Pow``, ``Cos`` and ``Log``
 are (nearly) correctly rounded, while NumPy's float32 kernels may be off by an
 ulp.
 """
+import numbers
+
 import numpy as np
 
+from ..._core.indexed_slices import IndexedSlices
 from ..._core.tensor import Tensor, Variable, convert_to_tensor
+from ...graph.tracer import host_call as per_call  # noqa: F401 - scalar work redone on every traced call
+from ...ops import array as _a
 from ...ops import math as _m
 from ...ops import reduce as _r
 
-add = _m.add
-subtract = _m.subtract
-multiply = _m.multiply
-negative = _m.negative
-divide = _m.realdiv
-sqrt = _m.sqrt
-square = _m.square
-cast = _m.cast
 where = _m.where
 greater = _m.greater
-reduce_sum = _r.reduce_sum
+
+
+# --- IndexedSlices (sparse gradients), with Keras 3's sparse semantics on TensorFlow ---------------------------
+# Unary elementwise ops map the slices' values (duplicate rows stay separate: square() of a gradient with a
+# repeated index squares each slice, as Keras does); add/subtract densify unless both operands share the
+# same indices; multiply and divide by a scalar, or by a dense tensor (gathered at the slices' rows), keep
+# the slices; maximum/minimum densify. ``assign_add``/``assign_sub`` of slices add them row by row
+# (duplicates in order), so an update written with these ops touches only the rows Keras' would.
+def _is_slices(x):
+    return type(x) is IndexedSlices
+
+
+def dense(x):
+    """``x`` as a dense tensor (IndexedSlices are scatter-added: duplicate rows summed)."""
+    return x._as_tensor() if type(x) is IndexedSlices else x
+
+
+def _with_values(s, values):
+    return IndexedSlices(values, s._indices, s._dense_shape)
+
+
+def _is_scalar(x):
+    return isinstance(x, numbers.Number) or len(getattr(x, "shape", ())) == 0
+
+
+def _unary(f):
+    def op(x, *args, **kwargs):
+        if type(x) is IndexedSlices:
+            return _with_values(x, f(x._values, *args, **kwargs))
+        return f(x, *args, **kwargs)
+    op.__name__, op.__doc__ = f.__name__, f.__doc__
+    return op
+
+
+def _union(f):
+    """add/subtract: slices with the same indices combine their values; anything else is densified."""
+    def op(x, y):
+        if type(x) is not IndexedSlices and type(y) is not IndexedSlices:
+            return f(x, y)
+        if _is_slices(x) and _is_slices(y) and x._indices is y._indices:
+            return _with_values(x, f(x._values, y._values))
+        return f(dense(x), dense(y))
+    op.__name__ = f.__name__
+    return op
+
+
+def _intersection(f, divisor_dense=False):
+    """multiply (and divide, whose slices may only be the dividend): keep the slices' rows."""
+    def op(x, y):
+        if type(x) is not IndexedSlices and type(y) is not IndexedSlices:
+            return f(x, y)
+        if _is_slices(x) and _is_slices(y):
+            if x._indices is y._indices and not divisor_dense:
+                return _with_values(x, f(x._values, y._values))
+            return f(dense(x), dense(y))
+        if _is_slices(y):
+            if divisor_dense:
+                return f(x, dense(y))
+            return _with_values(y, f(x if _is_scalar(x) else _a.gather(x, y._indices), y._values))
+        return _with_values(x, f(x._values, y if _is_scalar(y) else _a.gather(y, x._indices)))
+    op.__name__ = f.__name__
+    return op
+
+
+def _densify_mixed(f):
+    def op(x, y):
+        if _is_slices(x) and _is_slices(y) and x._indices is y._indices:
+            return _with_values(x, f(x._values, y._values))
+        return f(dense(x), dense(y))
+    op.__name__ = f.__name__
+    return op
+
+
+add = _union(_m.add)
+subtract = _union(_m.subtract)
+multiply = _intersection(_m.multiply)
+divide = _intersection(_m.realdiv, divisor_dense=True)
+negative = _unary(_m.negative)
+sqrt = _unary(_m.sqrt)
+square = _unary(_m.square)
+cast = _unary(_m.cast)
+
+
+def reduce_sum(x, *args, **kwargs):
+    return _r.reduce_sum(dense(x), *args, **kwargs)
+
+
+def np_dtype(g):
+    """The NumPy dtype of a gradient (a Tensor or IndexedSlices)."""
+    return (g._values if type(g) is IndexedSlices else g)._value.dtype
+
+
+def assign_add(variable, value):
+    """``variable += value``; IndexedSlices are added row by row in order (TF's ``scatter_add``)."""
+    if type(value) is IndexedSlices:
+        from ...ops.indexing import tensor_scatter_nd_add
+        value = tensor_scatter_nd_add(variable, _a.expand_dims(value._indices, -1), value._values)
+        return variable.assign(value)
+    return variable.assign_add(value)
+
+
+def assign_sub(variable, value):
+    """``variable -= value``; IndexedSlices are subtracted row by row in order (TF's ``scatter_sub``)."""
+    if type(value) is IndexedSlices:
+        from ...ops.indexing import tensor_scatter_nd_sub
+        value = tensor_scatter_nd_sub(variable, _a.expand_dims(value._indices, -1), value._values)
+        return variable.assign(value)
+    return variable.assign_sub(value)
+
+
+def scatter_update(variable, slices):
+    """``variable``'s value with the rows of ``slices`` replaced (TF's ``scatter_update``)."""
+    from ...ops.indexing import tensor_scatter_nd_update
+    return tensor_scatter_nd_update(variable, _a.expand_dims(slices._indices, -1), slices._values)
 
 
 def _lookup(name):
@@ -51,6 +161,8 @@ def _as_tensor(x, like=None):
 
 
 def maximum(x, y):
+    if type(x) is IndexedSlices or type(y) is IndexedSlices:
+        return _densify_mixed(maximum)(x, y)
     f = _lookup("maximum")
     if f is not None:
         return f(x, y)
@@ -59,6 +171,8 @@ def maximum(x, y):
 
 
 def abs(x):  # noqa: A001 - mirrors tf.abs
+    if type(x) is IndexedSlices:
+        return _with_values(x, abs(x._values))
     f = _lookup("abs")
     if f is not None:
         return f(x)
@@ -66,6 +180,8 @@ def abs(x):  # noqa: A001 - mirrors tf.abs
 
 
 def clip_by_value(x, lo, hi):
+    if type(x) is IndexedSlices:  # tf.clip_by_value clips the slices' values
+        return _with_values(x, clip_by_value(x._values, lo, hi))
     f = _lookup("clip_by_value")
     if f is not None:
         return f(x, lo, hi)

@@ -23,7 +23,9 @@ import numpy as np
 
 from ... import errors
 from ..._core import nest
+from ..._core.indexed_slices import IndexedSlices
 from ..._core.tensor import Tensor, Variable, convert_to_tensor
+from ..variables import KerasVariable
 from . import _ops
 from . import schedules as _schedules
 
@@ -43,19 +45,11 @@ def _auto_name(class_name):
     return prefix if n == 0 else f"{prefix}_{n}"
 
 
-class OptimizerVariable(Variable):
-    """A non-trainable tapegrad Variable owned by an optimizer, named and printed as Keras 3 names its variables."""
+class OptimizerVariable(KerasVariable):
+    """A non-trainable Variable owned by an optimizer, named and printed as Keras 3 names its variables."""
 
     def __init__(self, initial_value, dtype=None, name="variable", path=None):
-        super().__init__(initial_value, trainable=False, name=name, dtype=dtype)
-        self._name = name
-        self.path = path or name
-
-    def __repr__(self):
-        return (f"<Variable path={self.path}, shape={tuple(self._value.shape)}, dtype={self.dtype.name}, "
-                f"value={self._value}>")
-
-    __str__ = __repr__
+        super().__init__(initial_value, dtype=dtype, trainable=False, name=name, path=path or name)
 
 
 class _ShapeMismatchError(errors.InvalidArgumentError, ValueError):
@@ -70,7 +64,7 @@ def _lr_error(learning_rate):
 
 
 def _as_grad(g):
-    if type(g) is Tensor:
+    if type(g) is Tensor or type(g) is IndexedSlices:
         return g
     if isinstance(g, (Tensor, Variable)):
         return convert_to_tensor(g)
@@ -303,7 +297,7 @@ class Optimizer:
         """The current learning rate: the variable, or the schedule's value at ``iterations``."""
         lr = self._learning_rate
         if isinstance(lr, _schedules.LearningRateSchedule):
-            return lr(self._iterations)
+            return _ops.per_call(lr, self._iterations)
         if isinstance(lr, Variable):
             return lr
         if callable(lr):
@@ -355,7 +349,7 @@ class Optimizer:
         grads = self._check_gradients(grads, trainable_variables)
         scale = self.loss_scale_factor
         if scale is not None:
-            grads = [g / scale for g in grads]
+            grads = [_ops.divide(g, scale) for g in grads]
         self._backend_apply_gradients(grads, trainable_variables)
         for v in trainable_variables:
             if v.constraint is not None:
@@ -381,11 +375,11 @@ class Optimizer:
         out = []
         for g, v in zip(grads, variables):
             g = _as_grad(g)
-            if g._value.shape != v._value.shape:
+            if tuple(g.shape) != v._value.shape:
                 raise _ShapeMismatchError(None, "AssignSubVariableOp", (
                     f"Cannot apply a gradient of shape {g.shape} to variable '{v.name}' of shape {v.shape}: the "
                     "shapes must be equal."))
-            if g._value.dtype.kind not in "fc":
+            if _ops.np_dtype(g).kind not in "fc":
                 raise TypeError(f"The gradient for variable '{v.name}' has dtype {g.dtype.name}; gradients must be "
                                 "floating point.")
             out.append(g)
@@ -396,7 +390,7 @@ class Optimizer:
             steps = self.gradient_accumulation_steps
             accs = [self._accumulators[v.ref()] for v in variables]
             if (int(self._iterations._value) + 1) % steps == 0:
-                grads = [_ops.divide(_ops.add(g, _ops.cast(a, g.dtype)), _ops.stensor(steps, g._value.dtype))
+                grads = [_ops.divide(_ops.add(g, _ops.cast(a, g.dtype)), _ops.stensor(steps, _ops.np_dtype(g)))
                          for g, a in zip(grads, accs)]
                 self._update(grads, variables)
                 for a in self._accumulators.values():
@@ -429,8 +423,8 @@ class Optimizer:
             dt = v._value.dtype
             c = coeffs.get(dt)
             if c is None:
-                c = coeffs[dt] = self._coefficients(learning_rate, dt)
-            if g._value.dtype != dt:
+                c = coeffs[dt] = _ops.per_call(self._coefficients, learning_rate, dt)
+            if _ops.np_dtype(g) != dt:
                 g = _ops.cast(g, v.dtype)
             self._apply_one(g, v, slots[v.ref()], c)
 
@@ -439,10 +433,10 @@ class Optimizer:
         if type(self)._apply_one is Optimizer._apply_one:
             raise NotImplementedError(f"{type(self).__name__} must implement `update_step`.")
         g = _as_grad(gradient)
-        if g._value.dtype != variable._value.dtype:
+        if _ops.np_dtype(g) != variable._value.dtype:
             g = _ops.cast(g, variable.dtype)
         self._apply_one(g, variable, self._slots[variable.ref()],
-                        self._coefficients(learning_rate, variable._value.dtype))
+                        _ops.per_call(self._coefficients, learning_rate, variable._value.dtype))
 
     def _coefficients(self, learning_rate, np_dtype):
         """Per-step scalars for variables of ``np_dtype`` (built-in optimizers)."""
@@ -452,6 +446,9 @@ class Optimizer:
         raise NotImplementedError
 
     def assign(self, variable, value):
+        """``variable.assign(value)``; IndexedSlices replace only their rows (TF's ``scatter_update``)."""
+        if type(value) is IndexedSlices:
+            value = _ops.scatter_update(variable, value)
         variable.assign(value)
 
     def assign_add(self, variable, value):
@@ -468,18 +465,18 @@ class Optimizer:
             return clip_by_global_norm(grads, self.global_clipnorm)
         if self.clipvalue and self.clipvalue > 0:
             v = self.clipvalue
-            return [_ops.clip_by_value(g, _ops.stensor(-v, g._value.dtype), _ops.stensor(v, g._value.dtype))
+            return [_ops.clip_by_value(g, _ops.stensor(-v, _ops.np_dtype(g)), _ops.stensor(v, _ops.np_dtype(g)))
                     for g in grads]
         return grads
 
     def _clip_by_norm(self, values):
-        dt = values._value.dtype
+        dt = _ops.np_dtype(values)
         l2sum = _ops.reduce_sum(_ops.square(values), keepdims=True)
         pred = _ops.greater(l2sum, _ops.stensor(0, dt))
         l2sum_safe = _ops.where(pred, l2sum, Tensor(np.ones_like(l2sum._value)))
         l2norm = _ops.where(pred, _ops.sqrt(l2sum_safe), l2sum)
         clip = _ops.stensor(self.clipnorm, dt)
-        return _ops.divide(_ops.multiply(values, clip), _ops.maximum(l2norm, clip))
+        return _ops.divide(_ops.dense(_ops.multiply(values, clip)), _ops.maximum(l2norm, clip))
 
     def exclude_from_weight_decay(self, var_list=None, var_names=None):
         """Excludes variables (by identity, or by any of ``var_names`` occurring in their name) from weight decay."""
@@ -505,19 +502,22 @@ class Optimizer:
             dt = v._value.dtype
             f = factors.get(dt)
             if f is None:
-                f = factors[dt] = (_ops.scast(self.weight_decay, dt), _ops.scast(learning_rate, dt))
+                f = factors[dt] = (_ops.scast(self.weight_decay, dt),
+                                   _ops.per_call(_ops.scast, learning_rate, dt))
             v.assign_sub(_ops.multiply(_ops.multiply(v, f[0]), f[1]))
 
     def _update_model_variables_moving_average(self, variables):
-        not_first = self._step_count() != 0
         for v in variables:
             avg = self._averages.get(v.ref())
             if avg is None:
                 continue
             dt = v._value.dtype
-            momentum = np.asarray(float(not_first), dt) * np.asarray(self.ema_momentum, dt)
-            avg.assign(_ops.add(_ops.multiply(_ops.stensor(momentum, dt), avg),
-                                _ops.multiply(_ops.stensor(np.asarray(1, dt) - momentum, dt), v)))
+            momentum, rest = _ops.per_call(self._ema_coefficients, dt)
+            avg.assign(_ops.add(_ops.multiply(momentum, avg), _ops.multiply(rest, v)))
+
+    def _ema_coefficients(self, dt):
+        momentum = np.asarray(float(self._step_count() != 0), dt) * np.asarray(self.ema_momentum, dt)
+        return _ops.stensor(momentum, dt), _ops.stensor(np.asarray(1, dt) - momentum, dt)
 
     def _overwrite_model_variables_with_average_value(self, variables):
         for v in variables:
@@ -625,4 +625,4 @@ def clip_by_global_norm(value_list, clip_norm):
     one = np.asarray(1.0, dt)
     scale_for_finite = np.asarray(clip_norm, dt) * np.minimum(one / un, np.asarray(1.0 / clip_norm, dt))
     scale = _ops.stensor(scale_for_finite + (un - un), dt)
-    return [_ops.multiply(v, _ops.cast(scale, v.dtype)) if v is not None else v for v in value_list]
+    return [_ops.multiply(_ops.dense(v), _ops.cast(scale, v.dtype)) if v is not None else v for v in value_list]

@@ -25,12 +25,15 @@ class Nadam(_Betas):
             self._u_product = self._own_variable(np.asarray(1.0, new_variables[0]._value.dtype), "variable")
 
     def _backend_update_step(self, grads, variables, learning_rate):
+        _ops.per_call(self._advance_u_product, touches=(self._u_product,))
+        super()._backend_update_step(grads, variables, learning_rate)
+
+    def _advance_u_product(self):
         u = self._u_product
         dt = u._value.dtype
         step = np.asarray(self._step_count() + 1, dt)
         factor = np.asarray(1.0, dt) - np.asarray(0.5, dt) * _ops.spow(0.96, step, dt)
         u.assign(u._value * np.asarray(self.beta_1, dt) * factor)
-        super()._backend_update_step(grads, variables, learning_rate)
 
     def _coefficients(self, learning_rate, dt):
         t = self._step_count()

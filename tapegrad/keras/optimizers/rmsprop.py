@@ -56,7 +56,7 @@ class RMSprop(Optimizer):
             mom.assign(_ops.add(_ops.multiply(momentum, mom), increment))
             var.assign_sub(mom)
         else:
-            var.assign_sub(increment)
+            _ops.assign_sub(var, increment)
 
 
 class _TFCast:
@@ -89,8 +89,8 @@ class Adagrad(Optimizer):
     def _apply_one(self, g, var, slots, c):
         lr, eps = c
         acc = slots[0]
-        acc.assign_add(_ops.square(g))
-        var.assign_sub(_ops.divide(_ops.multiply(lr, g), _ops.sqrt(_ops.add(acc, eps))))
+        _ops.assign_add(acc, _ops.square(g))
+        _ops.assign_sub(var, _ops.divide(_ops.multiply(lr, g), _ops.sqrt(_ops.add(acc, eps))))
 
 
 class Adadelta(Optimizer):
@@ -122,4 +122,4 @@ class Adadelta(Optimizer):
         delta = _ops.negative(_ops.divide(_ops.multiply(_ops.sqrt(_ops.add(acc_d, eps)), g),
                                           _ops.sqrt(_ops.add(acc_g, eps))))
         acc_d.assign(_ops.add(_ops.multiply(rho, acc_d), _ops.multiply(one_minus_rho, _ops.square(delta))))
-        var.assign_add(_ops.multiply(lr, delta))
+        _ops.assign_add(var, _ops.multiply(lr, delta))

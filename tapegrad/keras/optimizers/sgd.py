@@ -36,4 +36,4 @@ class SGD(Optimizer):
             else:
                 var.assign_add(m)
         else:
-            var.assign_sub(_ops.multiply(g, lr))
+            _ops.assign_sub(var, _ops.multiply(g, lr))

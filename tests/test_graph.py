@@ -1,0 +1,502 @@
+"""Graph mode: tracing, retracing, side effects, variables, gradients, control flow, the executor."""
+import io
+import warnings
+
+import numpy as np
+import pytest
+
+import tapegrad as tf
+from tapegrad.graph.function import TensorSpec
+
+
+def _np(x):
+    return np.asarray(x)
+
+
+# --- tracing and the cache ----------------------------------------------------------
+def test_traces_once_per_signature_and_runs_the_graph():
+    trace_log = []
+
+    @tf.function
+    def f(x, y):
+        trace_log.append(1)  # a Python side effect: at trace time only
+        return tf.sin(x * y + 1.0) * 2.0
+
+    a, b = tf.constant([1.0, 2.0]), tf.constant([3.0, 4.0])
+    for x, y in [(a, b), (b, a), (a, a)]:
+        np.testing.assert_allclose(_np(f(x, y)), _np(tf.sin(x * y + 1.0) * 2.0), rtol=1e-6)
+    assert len(trace_log) == 1 and f.experimental_get_tracing_count() == 1
+    f(tf.constant([1.0, 2.0, 3.0]), tf.constant([1.0, 2.0, 3.0]))  # new shape
+    assert f.experimental_get_tracing_count() == 2
+
+
+def test_retracing_rules_python_values_dtypes_and_structure():
+    @tf.function
+    def f(x, n, flag=False):
+        return x * n if not flag else -x
+
+    x = tf.constant(2.0)
+    assert float(f(x, 3)) == 6.0 and float(f(x, 3)) == 6.0
+    assert f.experimental_get_tracing_count() == 1
+    assert float(f(x, 4)) == 8.0          # a new Python value retraces
+    assert f.experimental_get_tracing_count() == 2
+    assert float(f(x, n=4)) == 8.0         # keyword or positional: the same signature
+    assert f.experimental_get_tracing_count() == 2
+    assert float(f(x, 4, flag=True)) == -2.0
+    assert f.experimental_get_tracing_count() == 3
+    f(tf.constant(2.0, tf.float64), 4)     # a new dtype retraces
+    assert f.experimental_get_tracing_count() == 4
+
+    @tf.function
+    def g(xs):
+        return tf.add_n(xs)
+
+    g([x, x])
+    g([x, x, x])
+    assert g.experimental_get_tracing_count() == 2
+    g([tf.constant(5.0), tf.constant(1.0)])
+    assert g.experimental_get_tracing_count() == 2
+
+
+def test_numpy_arguments_are_tensors():
+    @tf.function
+    def f(x):
+        return x + 1.0
+
+    assert float(f(np.float32(1.0))) == 2.0
+    assert float(f(np.float32(5.0))) == 6.0
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_input_signature_with_none_dims():
+    @tf.function(input_signature=[TensorSpec(shape=[None], dtype=tf.float32)])
+    def f(x):
+        return tf.reduce_sum(x * x)
+
+    assert float(f(tf.constant([1.0, 2.0]))) == 5.0
+    assert float(f(tf.constant([1.0, 2.0, 3.0]))) == 14.0
+    assert float(f([3.0])) == 9.0  # Python values are converted to the spec's dtype
+    assert f.experimental_get_tracing_count() == 1
+    with pytest.raises(TypeError, match="Can not cast"):
+        f(tf.constant([[1.0]]))
+    with pytest.raises(TypeError):
+        f(tf.constant([1, 2]))
+    cf = f.get_concrete_function()
+    assert cf.graph is not None
+
+
+def test_reduce_retracing_relaxes_shapes():
+    @tf.function(reduce_retracing=True)
+    def f(x):
+        return x * 2.0
+
+    for n in (2, 3, 4, 5):
+        np.testing.assert_allclose(_np(f(tf.ones([n]))), 2 * np.ones(n))
+    assert f.experimental_get_tracing_count() == 2
+
+
+def test_retracing_warning_names_the_argument():
+    @tf.function
+    def f(x, n):
+        return x + n
+
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        for n in range(7):
+            f(tf.constant(1.0), n)
+    msgs = [str(m.message) for m in w if "retracing" in str(m.message)]
+    assert msgs and "argument 'n'" in msgs[-1] and "Python value" in msgs[-1]
+
+
+def test_get_concrete_function_with_tensor_spec():
+    @tf.function
+    def f(x):
+        return x * x
+
+    cf = f.get_concrete_function(TensorSpec([3], tf.float32))
+    np.testing.assert_allclose(_np(cf(tf.constant([1.0, 2.0, 3.0]))), [1, 4, 9])
+    assert "multiply" in repr(cf.graph)
+    assert f.experimental_get_tracing_count() == 1
+
+
+# --- symbolic tensors --------------------------------------------------------------------
+def test_symbolic_tensors_refuse_python_values():
+    @tf.function(autograph=False)
+    def uses_bool(x):
+        if x > 0:
+            return x
+        return -x
+
+    with pytest.raises(tf.errors.OperatorNotAllowedInGraphError):
+        uses_bool(tf.constant(1.0))
+
+    @tf.function(autograph=False)
+    def iterates(x):
+        return [y for y in x]
+
+    with pytest.raises(tf.errors.OperatorNotAllowedInGraphError):
+        iterates(tf.constant([1.0, 2.0]))
+
+    @tf.function
+    def calls_numpy(x):
+        return x.numpy()
+
+    with pytest.raises(AttributeError):
+        calls_numpy(tf.constant(1.0))
+
+    seen = []
+
+    @tf.function
+    def prints(x):
+        seen.append(str(x * 2.0))
+        seen.append(str(x))
+        return x
+
+    prints(tf.constant(1.0))
+    assert seen[0].startswith('Tensor("multiply') and seen[1] == 'Tensor("x:0", shape=(), dtype=float32)'
+
+
+def test_python_side_effects_once_tf_print_every_call():
+    out = io.StringIO()
+    log = []
+
+    @tf.function
+    def f(x):
+        log.append("traced")
+        tf.print("x =", x, output_stream=out)
+        return x + 1.0
+
+    f(tf.constant(1.0))
+    f(tf.constant(2.0))
+    assert log == ["traced"]
+    assert out.getvalue() == "x = 1\nx = 2\n"
+
+
+# --- variables ------------------------------------------------------------------------
+def test_variables_captured_by_reference_and_assigned_every_call():
+    v = tf.Variable(1.0)
+
+    @tf.function
+    def f(x):
+        v.assign_add(x)
+        return v.read_value() * 2.0
+
+    assert float(f(tf.constant(1.0))) == 4.0
+    assert float(v) == 2.0
+    assert float(f(tf.constant(1.0))) == 6.0
+    v.assign(10.0)
+    assert float(f(tf.constant(0.5))) == 21.0
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_read_before_assign_keeps_old_value():
+    v = tf.Variable(1.0)
+
+    @tf.function
+    def f():
+        old = v.read_value()
+        v.assign(5.0)
+        return old, v.read_value()
+
+    old, new = f()
+    assert float(old) == 1.0 and float(new) == 5.0
+    old, new = f()
+    assert float(old) == 5.0
+
+
+def test_variable_creation_first_call_only():
+    holder = []
+
+    @tf.function
+    def once(x):
+        if not holder:
+            holder.append(tf.Variable(2.0))
+        return holder[0] * x
+
+    assert float(once(tf.constant(3.0))) == 6.0
+    assert float(once(tf.constant(4.0))) == 8.0
+
+    @tf.function
+    def every_call(x):
+        return tf.Variable(1.0) * x
+
+    every_call(tf.constant(1.0))
+    with pytest.raises(ValueError, match="singleton tf.Variables"):
+        every_call(tf.constant([1.0, 2.0]))
+
+
+def test_methods_and_nested_functions():
+    class Model:
+        def __init__(self, w):
+            self.w = tf.Variable(w)
+
+        @tf.function
+        def __call__(self, x):
+            return inner(self.w * x)
+
+    @tf.function
+    def inner(y):
+        return y + 1.0
+
+    m1, m2 = Model(2.0), Model(5.0)
+    assert float(m1(tf.constant(3.0))) == 7.0
+    assert float(m2(tf.constant(3.0))) == 16.0
+    m2.w.assign(1.0)
+    assert float(m2(tf.constant(3.0))) == 4.0
+
+
+def test_random_ops_draw_new_numbers_each_call_with_tf_seed_semantics():
+    tf.random.set_seed(7)
+
+    @tf.function
+    def f():
+        return tf.random.uniform([3]), tf.random.normal([2])
+
+    @tf.function
+    def g():
+        return tf.random.uniform([3]), tf.random.normal([2])
+
+    a1, b1 = f()
+    a2, _ = f()
+    c1, _ = g()
+    assert not np.allclose(_np(a1), _np(a2))
+    np.testing.assert_array_equal(_np(a1), _np(c1))  # same graph structure, same seeds
+    tf.random.set_seed(7)
+    np.testing.assert_array_equal(_np(f()[0]), _np(a1))
+
+
+def test_assertions_run_when_the_graph_runs():
+    @tf.function
+    def f(x):
+        tf.debugging.assert_greater(x, 0.0, message="x must be positive")
+        return tf.sqrt(x)
+
+    assert float(f(tf.constant(4.0))) == 2.0
+    with pytest.raises(tf.errors.InvalidArgumentError, match="x must be positive"):
+        f(tf.constant(-4.0))
+
+
+def test_kernel_errors_name_the_op():
+    @tf.function
+    def f(x, i):
+        return tf.gather(x, i)
+
+    f(tf.constant([1.0, 2.0]), tf.constant(1))
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        f(tf.constant([1.0, 2.0]), tf.constant(5))
+
+
+# --- gradients ------------------------------------------------------------------------
+def test_gradient_through_function_from_outer_tape_first_and_second_order():
+    @tf.function
+    def f(x):
+        return x * x * x
+
+    x = tf.constant(2.0)
+    with tf.GradientTape() as t2:
+        t2.watch(x)
+        with tf.GradientTape() as t1:
+            t1.watch(x)
+            y = f(x)
+        dy = t1.gradient(y, x)
+    assert float(y) == 8.0 and float(dy) == 12.0
+    assert float(t2.gradient(dy, x)) == 12.0
+    for v in (1.0, 3.0):  # the backward graph is cached, not retraced per call
+        x = tf.constant(v)
+        with tf.GradientTape() as t:
+            t.watch(x)
+            y = f(x)
+        assert float(t.gradient(y, x)) == 3 * v * v
+    assert f.get_concrete_function(x)._backward_function.experimental_get_tracing_count() == 1
+
+
+def test_gradient_through_function_to_captured_variables():
+    w = tf.Variable([1.0, 2.0])
+
+    @tf.function
+    def f(x):
+        return tf.reduce_sum(w * x)
+
+    x = tf.constant([3.0, 4.0])
+    with tf.GradientTape() as t:
+        y = f(x)
+    np.testing.assert_allclose(_np(t.gradient(y, w)), [3.0, 4.0])
+
+
+def _mlp_data():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((8, 5)).astype(np.float32)
+    y = rng.integers(0, 3, size=8).astype(np.int32)
+    w1 = (rng.standard_normal((5, 6)) * 0.5).astype(np.float32)
+    w2 = (rng.standard_normal((6, 3)) * 0.5).astype(np.float32)
+    return x, y, w1, w2
+
+
+@pytest.mark.parametrize("opt_name", ["SGD", "Adam", "Nadam", "RMSprop"])
+def test_train_step_in_one_function_matches_eager(opt_name):
+    x, y, w1, w2 = _mlp_data()
+    results = []
+    for graph in (False, True):
+        params = [tf.Variable(w1), tf.Variable(w2)]
+        kwargs = {"learning_rate": 0.05}
+        if opt_name == "SGD":
+            kwargs["momentum"] = 0.9
+        opt = getattr(tf.keras.optimizers, opt_name)(**kwargs)
+
+        def step(x, y):
+            with tf.GradientTape() as tape:
+                h = tf.nn.relu(tf.matmul(x, params[0]))
+                logits = tf.matmul(h, params[1])
+                loss = tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=y, logits=logits))
+            grads = tape.gradient(loss, params)
+            opt.apply_gradients(zip(grads, params))
+            return loss
+
+        fn = tf.function(step) if graph else step
+        losses = [float(fn(tf.constant(x), tf.constant(y))) for _ in range(5)]
+        results.append((losses, [p.numpy() for p in params], int(opt.iterations.numpy())))
+    (le, pe, ie), (lg, pg, ig) = results
+    np.testing.assert_allclose(lg, le, rtol=1e-5)
+    for a, b in zip(pg, pe):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+    assert ie == ig == 5
+
+
+def test_learning_rate_schedule_is_evaluated_every_call():
+    sched = tf.keras.optimizers.schedules.ExponentialDecay(0.1, decay_steps=1, decay_rate=0.5)
+    results = []
+    for graph in (False, True):
+        v = tf.Variable(1.0)
+        opt = tf.keras.optimizers.SGD(learning_rate=sched)
+
+        def step():
+            opt.apply_gradients([(tf.constant(1.0), v)])
+            return v.read_value()
+
+        fn = tf.function(step) if graph else step
+        results.append([float(fn()) for _ in range(4)])
+    np.testing.assert_allclose(results[1], results[0], rtol=1e-6)
+
+
+# --- control flow in graphs ---------------------------------------------------------
+def test_cond_in_graph_with_gradients_both_branches():
+    @tf.function(autograph=False)
+    def f(x):
+        with tf.GradientTape() as t:
+            t.watch(x)
+            y = tf.cond(x > 0, lambda: x * x, lambda: -3.0 * x)
+        return y, t.gradient(y, x)
+
+    for v, want in ((2.0, (4.0, 4.0)), (-2.0, (6.0, -3.0))):
+        y, g = f(tf.constant(v))
+        assert (float(y), float(g)) == want
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_cond_untaken_branch_may_fail_at_trace_time():
+    @tf.function(autograph=False)
+    def f(x, i):
+        return tf.cond(i < 2, lambda: tf.gather(x, i), lambda: tf.constant(0.0))
+
+    x = tf.constant([1.0, 2.0])
+    assert float(f(x, tf.constant(5))) == 0.0   # traced with i=5: the gather branch fails on those values
+    assert float(f(x, tf.constant(1))) == 2.0   # ...and runs fine when taken
+
+
+def test_while_loop_in_graph_with_first_and_second_order_gradients():
+    @tf.function(autograph=False)
+    def power(x, n):
+        with tf.GradientTape() as t:
+            t.watch(x)
+            _, y = tf.while_loop(lambda i, y: i < n, lambda i, y: (i + 1, y * x), [0, tf.ones_like(x)])
+        return y, t.gradient(y, x)
+
+    for x, n in ((1.5, 3), (2.0, 5), (0.5, 1)):
+        y, g = power(tf.constant(x), tf.constant(n))
+        np.testing.assert_allclose([float(y), float(g)], [x ** n, n * x ** (n - 1)], rtol=1e-6)
+    assert power.experimental_get_tracing_count() == 1
+    x = tf.constant(1.5)
+    with tf.GradientTape() as t:
+        t.watch(x)
+        _, g = power(x, tf.constant(3))
+    np.testing.assert_allclose(float(t.gradient(g, x)), 6 * 1.5, rtol=1e-6)
+
+
+def test_while_loop_maximum_iterations_and_shape_check():
+    @tf.function
+    def f(x):
+        return tf.while_loop(lambda i, s: True, lambda i, s: (i + 1, s + x), [0, 0.0], maximum_iterations=4)
+
+    i, s = f(tf.constant(2.0))
+    assert int(i) == 4 and float(s) == 8.0
+
+    @tf.function
+    def grows(x):
+        return tf.while_loop(lambda y: tf.size(y) < 4, lambda y: tf.concat([y, y], 0), [x])
+
+    with pytest.raises(ValueError, match="shape_invariants"):
+        grows(tf.constant([1.0]))
+
+
+def test_switch_case_in_graph():
+    @tf.function
+    def f(i, x):
+        return tf.switch_case(i, [lambda: x, lambda: x * 2.0, lambda: x * 3.0])
+
+    assert [float(f(tf.constant(k), tf.constant(1.0))) for k in (0, 1, 2, 7)] == [1.0, 2.0, 3.0, 3.0]
+
+
+def test_rnn_gradient_matches_eager():
+    rng = np.random.default_rng(3)
+    xs = [tf.constant(rng.standard_normal((4, 3)).astype(np.float32)) for _ in range(6)]
+    params = [tf.Variable(rng.standard_normal((3, 5)).astype(np.float32)),
+              tf.Variable(rng.standard_normal((5, 5)).astype(np.float32) * 0.3),
+              tf.Variable(rng.standard_normal(5).astype(np.float32))]
+
+    def grad(xs):
+        wx, wh, b = params
+        with tf.GradientTape() as tape:
+            h = tf.zeros((4, 5))
+            for x in xs:
+                h = tf.tanh(tf.matmul(x, wx) + tf.matmul(h, wh) + b)
+            loss = tf.reduce_mean(h * h)
+        return tape.gradient(loss, params)
+
+    fn = tf.function(grad)
+    for a, b in zip(fn(xs), grad(xs)):
+        np.testing.assert_allclose(_np(a), _np(b), rtol=1e-5, atol=1e-7)
+
+
+# --- executor -----------------------------------------------------------------------
+def test_generated_code_is_straight_line_and_simplified():
+    @tf.function
+    def f(x):
+        with tf.GradientTape() as t:
+            t.watch(x)
+            y = tf.reduce_sum(tf.exp(x) * 1.0 + 0.0)
+        a = tf.sin(x)
+        b = tf.sin(x)  # common subexpression
+        unused = tf.cos(x)  # noqa: F841 - dead code
+        return t.gradient(y, x), a + b
+
+    x = tf.constant([0.5, 1.0])
+    g, s = f(x)
+    np.testing.assert_allclose(_np(g), np.exp([0.5, 1.0]), rtol=1e-6)
+    src = f.get_concrete_function(x).compiled.source
+    assert src.count("k") > 0 and "cos" not in src
+    compiled = f.get_concrete_function(x).compiled
+    names = [e.prim.name for e in compiled.eqns]
+    assert names.count("sin") == 1 and "cos" not in names and "identity" not in names
+    assert "del " in src
+
+
+def test_unconnected_gradients_are_none_in_graphs_as_eagerly():
+    @tf.function
+    def f(x, z):
+        with tf.GradientTape() as t:
+            t.watch([x, z])
+            y = x * 2.0
+        return t.gradient(y, [x, z])
+
+    gx, gz = f(tf.constant(1.0), tf.constant(2.0))
+    assert float(gx) == 2.0 and gz is None
