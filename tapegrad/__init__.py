@@ -39,6 +39,7 @@ from . import autodiff  # noqa: E402
 from . import keras  # noqa: E402
 from .module import Module  # noqa: E402
 from . import train  # noqa: E402
+from . import data  # noqa: E402
 from .graph.function import TensorSpec  # noqa: E402
 
 newaxis = None

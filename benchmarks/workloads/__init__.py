@@ -45,6 +45,7 @@ MODULES = (
     "w6_memory",
     "jacobian",                      # JAC
     "matmul",                        # MM512, MM2048: the hardware's limit
+    "data_pipeline",                 # DATA: tf.data-style input pipeline
 )
 KINDS = ("time", "rate", "memory")
 
