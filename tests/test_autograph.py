@@ -426,3 +426,43 @@ def test_set_loop_options_maximum_iterations():
         return x
     assert "'maximum_iterations': 3" in ag.to_code(f)
     assert float(ag.convert(f)(tf.constant(0.0))) == 3.0
+
+
+def test_custom_gradient_and_user_wrappers_inside_converted_code():
+    """Library wrappers are not converted (their __module__ comes from functools.wraps); a user's
+    functools.wraps wrapper is converted from its own source, not the wrapped function's."""
+    import functools
+
+    @tf.custom_gradient
+    def scaled(x):
+        return tf.sin(x), lambda dy: dy * 100.0
+
+    def twice(fn):
+        @functools.wraps(fn)
+        def wrapper(x):
+            if x > 0:
+                return 2.0 * fn(x)
+            return fn(x)
+        return wrapper
+
+    @twice
+    def cube(x):
+        return x * x * x
+
+    def step(x):
+        with tf.GradientTape() as t:
+            t.watch(x)
+            y = scaled(x) + cube(x)
+        with tf.autodiff.ForwardAccumulator(x, tf.ones_like(x)) as acc:
+            z = scaled(x)
+        return y, t.gradient(y, x), acc.jvp(z)
+
+    for v in (0.5, -0.5):
+        x = tf.constant(v)
+        eager = step(x)
+        graph = tf.function(step)(x)
+        want_grad = 100.0 + (2.0 if v > 0 else 1.0) * 3 * v * v
+        for e, g in zip(eager, graph):
+            np.testing.assert_allclose(g.numpy(), e.numpy(), rtol=1e-6)
+        np.testing.assert_allclose(graph[1].numpy(), want_grad, rtol=1e-6)
+        assert float(graph[2]) == 100.0

@@ -37,19 +37,20 @@ def _allowlisted(fn):
     """Functions AutoGraph leaves alone: tapegrad's, NumPy's, the standard library's, marked ones."""
     if getattr(fn, _DO_NOT_CONVERT_ATTR, False):
         return True
-    module = getattr(fn, "__module__", None) or ""
-    return module.startswith(_SKIPPED_MODULES) or _stdlib(module)
+    # The defining module (functools.wraps copies a wrapped function's __module__ onto its wrapper).
+    module = getattr(fn, "__globals__", {}).get("__name__") or getattr(fn, "__module__", None) or ""
+    return module.split(".")[0] in _SKIPPED_MODULES or _stdlib(module)
 
 
 def _source_tree(fn):
     """The dedented source of ``fn`` parsed, lines numbered as in its file, and its def node."""
-    source = textwrap.dedent(inspect.getsource(fn))
+    source = textwrap.dedent(inspect.getsource(fn.__code__))  # the code's own source, not a __wrapped__ one
     tree = ast.parse(source)
     ast.increment_lineno(tree, fn.__code__.co_firstlineno - 1)
     node = tree.body[0]
     if isinstance(node, ast.AsyncFunctionDef):
         raise NotImplementedError("async functions are not supported by AutoGraph")
-    if not isinstance(node, ast.FunctionDef) or node.name != fn.__name__:
+    if not isinstance(node, ast.FunctionDef) or node.name != fn.__code__.co_name:
         raise ValueError(f"could not find the source of {fn.__qualname__} (lambda or dynamically created "
                          "function)")
     return tree, node
@@ -77,7 +78,7 @@ def _convert_code(fn):
     ctx = Context(tree, fn.__code__.co_filename, "__class__" in freevars)
     params = node.args.posonlyargs + node.args.args
     convert_function(node, ctx, params[0].arg if params else None)
-    node.name = f"tf__{fn.__name__}"
+    node.name = f"tf__{fn.__code__.co_name}"
     factory = ast.FunctionDef(
         name="ag__factory",
         args=ast.arguments(posonlyargs=[], args=[ast.arg(arg=n) for n in (AG,) + freevars], vararg=None,
