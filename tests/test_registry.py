@@ -1,4 +1,6 @@
 """User primitives: RegisterGradient, no_gradient, and the error for a missing rule."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -59,3 +61,25 @@ def test_registering_an_unknown_op_is_an_error():
 def test_duplicate_primitive_names_are_rejected(cube_p):
     with pytest.raises(ValueError, match="already registered"):
         tf.experimental.Primitive("test_cube", lambda x: x)
+
+
+def test_user_primitive_jacobian_loops_with_a_warning_until_given_a_batch_rule(cube_p):
+    @tf.RegisterGradient("test_cube")
+    def _grad(op, grad):
+        return grad * 3.0 * op.inputs[0] ** 2
+
+    x = tf.constant([1.0, 2.0, 3.0])
+
+    def jac():
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = cube_p.bind(x)
+        return tape.jacobian(y, x)
+
+    want = np.diag(3.0 * x.numpy() ** 2)
+    with pytest.warns(UserWarning, match="register_batch_rule"):
+        np.testing.assert_allclose(jac().numpy(), want)
+    tf.experimental.register_batch_rule(cube_p, tf.experimental.BROADCAST)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_allclose(jac().numpy(), want)

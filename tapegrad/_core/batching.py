@@ -425,7 +425,7 @@ def _warn(prim):
             frame, level = frame.f_back, level + 1
         warnings.warn(f"tape.jacobian: the VJP rule of '{prim.name}' has no batched form, so it runs once per "
                       "row of the jacobian (a loop: the result is the same, only slower). Give it one with "
-                      "tapegrad._core.batching.register(primitive, rule).", stacklevel=level)
+                      "tapegrad.experimental.register_batch_rule(primitive, rule).", stacklevel=level)
 
 
 def _unbatch(g):
