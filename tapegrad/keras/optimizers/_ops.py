@@ -26,6 +26,11 @@ from ...ops import reduce as _r
 
 where = _m.where
 greater = _m.greater
+minimum = _m.minimum
+equal = _m.equal
+floordiv = _m.floordiv
+floormod = _m.floormod
+stack = _a.stack
 
 
 # --- IndexedSlices (sparse gradients), with Keras 3's sparse semantics on TensorFlow ---------------------------

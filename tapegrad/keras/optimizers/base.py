@@ -157,7 +157,7 @@ class Optimizer:
         """The number of applied steps (an int64 Variable; a Tensor of whole accumulation cycles with
         ``gradient_accumulation_steps``)."""
         if self.gradient_accumulation_steps:
-            return Tensor(np.asarray(self._iterations._value // self.gradient_accumulation_steps))
+            return _ops.floordiv(self._iterations, _ops.stensor(self.gradient_accumulation_steps, np.int64))
         return self._iterations
 
     def _step_count(self):
@@ -389,21 +389,33 @@ class Optimizer:
         if self.gradient_accumulation_steps:
             steps = self.gradient_accumulation_steps
             accs = [self._accumulators[v.ref()] for v in variables]
-            if (int(self._iterations._value) + 1) % steps == 0:
-                grads = [_ops.divide(_ops.add(g, _ops.cast(a, g.dtype)), _ops.stensor(steps, _ops.np_dtype(g)))
-                         for g, a in zip(grads, accs)]
-                self._update(grads, variables)
+            def apply():
+                self._update([_ops.divide(_ops.add(g, _ops.cast(a, g.dtype)), _ops.stensor(steps, _ops.np_dtype(g)))
+                              for g, a in zip(grads, accs)], variables)
                 for a in self._accumulators.values():
                     a.assign(np.zeros_like(a._value))
-            else:
+
+            def accumulate():
                 for g, a in zip(grads, accs):
                     a.assign(_ops.add(_ops.cast(g, a.dtype), a))
+
+            self._every(steps, self._iterations, apply, accumulate)
         else:
             self._update(grads, variables)
         if self.use_ema:
             self._update_model_variables_moving_average(self._trainable_variables)
-            if self.ema_overwrite_frequency and (self._step_count() + 1) % self.ema_overwrite_frequency == 0:
-                self._overwrite_model_variables_with_average_value(self._trainable_variables)
+            if self.ema_overwrite_frequency:
+                self._every(self.ema_overwrite_frequency, self.iterations,
+                            lambda: self._overwrite_model_variables_with_average_value(self._trainable_variables))
+
+    @staticmethod
+    def _every(period, count, fn, otherwise=lambda: None):
+        """Runs ``fn()`` when ``count + 1`` is a multiple of ``period``, else ``otherwise()``: a ``cond``, so a
+        traced step decides on every call."""
+        from ...ops.control_flow import cond
+        due = _ops.equal(_ops.floormod(_ops.add(count, _ops.stensor(1, np.int64)), _ops.stensor(period, np.int64)),
+                         _ops.stensor(0, np.int64))
+        cond(due, fn, otherwise)
 
     def _update(self, grads, variables):
         grads = self._clip_gradients(grads)
@@ -608,9 +620,7 @@ class Optimizer:
 def global_norm(value_list):
     """sqrt of the sum of squares of all the tensors."""
     sq = [_ops.reduce_sum(_ops.square(v)) for v in value_list if v is not None]
-    total = sq[0]
-    if len(sq) > 1:
-        total = _ops.reduce_sum(Tensor(np.stack([s._value for s in sq])))
+    total = sq[0] if len(sq) == 1 else _ops.reduce_sum(_ops.stack(sq))
     return _ops.sqrt(total)
 
 
@@ -621,8 +631,7 @@ def clip_by_global_norm(value_list, clip_norm):
     """
     use_norm = global_norm(value_list)
     dt = use_norm._value.dtype
-    un = use_norm._value
-    one = np.asarray(1.0, dt)
-    scale_for_finite = np.asarray(clip_norm, dt) * np.minimum(one / un, np.asarray(1.0 / clip_norm, dt))
-    scale = _ops.stensor(scale_for_finite + (un - un), dt)
+    inverse = _ops.minimum(_ops.divide(_ops.stensor(1.0, dt), use_norm), _ops.stensor(1.0 / clip_norm, dt))
+    scale_for_finite = _ops.multiply(_ops.stensor(clip_norm, dt), inverse)
+    scale = _ops.add(scale_for_finite, _ops.subtract(use_norm, use_norm))
     return [_ops.multiply(_ops.dense(v), _ops.cast(scale, v.dtype)) if v is not None else v for v in value_list]
