@@ -30,9 +30,14 @@ from .ops.reduce import *  # noqa: F401,F403
 from .ops.manip import *  # noqa: F401,F403
 from .ops.functional_ops import *  # noqa: F401,F403
 from .ops.framework import *  # noqa: F401,F403
+from .ops.array_extra import *  # noqa: F401,F403
+from .ops.linalg_extra import eig, eigvals, sqrtm as matrix_square_root  # noqa: F401
 from .ops.debugging import assert_equal, assert_greater, assert_less, assert_rank  # noqa: F401 - tf.assert_* aliases
 from .ops.asserts import Assert  # noqa: F401
-from . import debugging, experimental, linalg, math, nn, random, testing  # noqa: E402
+from . import debugging, linalg, math, nn, random, testing  # noqa: E402
+from . import bitwise, dtypes  # noqa: E402
+from . import signal  # noqa: E402
+from . import experimental  # noqa: E402 - after every op module: it builds the batched-rule table
 from .graph import autograph  # noqa: E402
 from . import config  # noqa: E402
 from . import autodiff  # noqa: E402

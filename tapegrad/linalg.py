@@ -3,3 +3,4 @@ from .ops.array import eye  # noqa: F401
 from .ops.linalg import *  # noqa: F401,F403
 from .ops.math import einsum, matmul, tensordot  # noqa: F401
 from .ops.nn import l2_normalize  # noqa: F401
+from .ops.linalg_extra import *  # noqa: F401,F403

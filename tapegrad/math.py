@@ -10,3 +10,5 @@ from .ops.special import (bessel_i0, bessel_i0e, bessel_i1, bessel_i1e, digamma,
 from .ops import special  # noqa: F401 - tf.math.special (bessel_i0, bessel_i0e, bessel_i1, bessel_i1e, ...)
 from .ops.manip import scalar_mul  # noqa: F401
 from .ops.nn import l2_normalize, log_softmax, softmax, softsign  # noqa: F401 - TF exports these under tf.math too
+from .ops.array_extra import approx_max_k, approx_min_k  # noqa: F401
+from .ops.special_extra import *  # noqa: F401,F403

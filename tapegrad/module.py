@@ -6,10 +6,10 @@ does: attributes in sorted name order, each attribute's value flattened the way
 a module's own leaves before those of its submodules (which are then walked in
 the order found), each object reported once.
 """
-import contextlib
 import re
 
 from ._core.tensor import Variable
+from .ops import framework as _framework
 
 _IGNORED = frozenset(("_self_unconditional_checkpoint_dependencies", "_self_unconditional_dependency_names"))
 _VALID_NAME = re.compile(r"^[A-Za-z_][\w.\-]*$")
@@ -80,8 +80,8 @@ class Module:
 
     ``variables``, ``trainable_variables`` and ``submodules`` are collected from
     the attributes (Variables, Modules, and lists/tuples/dicts of them, nested),
-    in TF's order. ``name_scope`` is a context manager (variable names are not
-    prefixed by it).
+    in TF's order. ``name_scope`` is a ``tapegrad.name_scope`` (variable names are
+    prefixed by it, as in TF).
     """
 
     def __init__(self, name=None):
@@ -91,7 +91,7 @@ class Module:
             raise ValueError(f"'{name}' is not a valid module name. Module names must be valid Python identifiers "
                              "(e.g. a valid class name).")
         self._name = name
-        self._scope_name = name + "/"
+        self._scope_name = _framework._scopes.stack[-1] + name + "/"
 
     @property
     def name(self):
@@ -99,8 +99,9 @@ class Module:
 
     @property
     def name_scope(self):
-        """A context manager for this module's scope (a no-op scope in tapegrad)."""
-        return contextlib.nullcontext(self._scope_name)
+        """A ``name_scope`` for this module (the scope open at its creation, then its name): variables created
+        in it are named ``'module_name/var:0'``, as in TF."""
+        return _framework.name_scope(self._scope_name)
 
     @property
     def variables(self):

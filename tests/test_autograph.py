@@ -168,6 +168,207 @@ def test_converted_equals_unconverted(fn, inputs):
             np.testing.assert_array_equal(w, g)
 
 
+# --- the same programs traced by tapegrad.function: one graph, called with several values ---------------------------
+
+def return_in_while_on_tensor_bound(n):
+    i = tf.constant(0)
+    while i < n:
+        if i > 5:
+            return i * 10
+        i += 1
+    return i
+
+
+def return_in_for_over_tensor_range(n):
+    for i in tf.range(n):
+        if i > 2:
+            return i
+    return -1
+
+
+def sum_over_tensor_range(a, b):
+    s = tf.constant(0)
+    for i in tf.range(a, b, 3):
+        s += i * i
+    for i in tf.range(b, a, -2):  # a negative delta
+        s = s * 2 + i
+    return s
+
+
+def return_in_for_over_tensor(x):
+    for v in x:
+        if v > 2.0:
+            return v * 2.0
+    return -1.0
+
+
+def break_continue_for_over_tensor(x):
+    s = tf.constant(0.0)
+    for v in x:
+        if v == 0.0:
+            continue
+        if v < 0.0:
+            break
+        s += v
+    return s
+
+
+def return_in_nested_loops(n):
+    s = tf.constant(0)
+    for i in tf.range(n):
+        for j in tf.range(i):
+            if j > 3:
+                break
+            s += j
+        if s > 10:
+            return s
+    return -s
+
+
+def return_a_tuple_or_a_python_value_in_loops(n):
+    for i in tf.range(n):
+        if i * i > 8:
+            return i, tf.cast(i, tf.float32) * 0.5
+    while n > 0:
+        n -= 1
+        if n == 1:
+            return n + 100, tf.constant(1.5)
+    return n, tf.constant(-1.0)
+
+
+def index_with_the_iterate(x):
+    s = tf.constant(0.0)
+    for i in tf.range(tf.shape(x)[0] - 1):
+        s += x[i] * tf.reduce_sum(x[i:i + 2], 0)
+    return s
+
+
+LOOP_PROGRAMS = [  # each traced once for all its inputs (same shapes, other values)
+    (return_in_while_on_tensor_bound, [(9,), (3,), (0,), (7,)]),
+    (return_in_for_over_tensor_range, [(10,), (2,), (0,), (4,)]),
+    (sum_over_tensor_range, [(1, 10), (2, 20), (5, 5)]),
+    (return_in_for_over_tensor, [([1.0, 3.0, 5.0],), ([0.0, 1.0, 1.0],), ([5.0, 1.0, 1.0],)]),
+    (break_continue_for_over_tensor, [([1.0, 0.0, 5.0],), ([0.0, -1.0, 1.0],), ([2.0, 1.0, -1.0],)]),
+    (return_in_nested_loops, [(4,), (10,), (0,), (7,)]),
+    (return_a_tuple_or_a_python_value_in_loops, [(5,), (2,), (3,), (0,)]),
+    (index_with_the_iterate, [([1.0, 2.0, 3.0],), ([4.0, -5.0, 6.0],)]),
+    (for_range_break_continue, [(4,), (20,), (0,)]),
+    (return_in_for_range, [(10,), (2,), (4,)]),
+    (nested_loops, [(3, 4), (0, 2), (5, 1)]),
+    (first_defined_in_loop, [(3,), (6,)]),
+]
+
+
+@pytest.mark.parametrize("fn,inputs", LOOP_PROGRAMS, ids=[p[0].__name__ for p in LOOP_PROGRAMS])
+def test_traced_loops_match_eager_for_every_value(fn, inputs):
+    traces = []
+
+    def counted(*args):
+        traces.append(1)  # a Python side effect: once per trace
+        return fn(*args)
+
+    traced = tf.function(counted)
+    for args in inputs:
+        args = [tf.constant(a) for a in args]
+        want, got = _values(fn(*args)), _values(traced(*args))
+        assert len(want) == len(got)
+        for w, g in zip(want, got):
+            np.testing.assert_array_equal(w, g)
+    assert len(traces) == 1  # a loop's length is never baked into the graph
+
+
+@pytest.mark.parametrize("fn,inputs", PROGRAMS, ids=[p[0].__name__ for p in PROGRAMS])
+def test_traced_programs_match_eager(fn, inputs):
+    traced = tf.function(fn)
+    for args in inputs:
+        want, got = _values(fn(*args)), _values(traced(*args))
+        for w, g in zip(want, got):
+            np.testing.assert_array_equal(w, g)
+
+
+def test_range_loop_target_after_a_loop_that_does_not_run_is_start():
+    def f(a, b):
+        for i in tf.range(a, b):
+            pass
+        return i
+
+    traced = tf.function(f)
+    assert [int(traced(tf.constant(a), tf.constant(b))) for a, b in ((0, 3), (2, 7), (4, 2))] == [2, 6, 4]  # TF's
+
+
+def test_gradients_through_traced_loops_first_and_second_order():
+    def pow_loop(x, n):
+        y = tf.constant(1.0)
+        for i in tf.range(n):
+            if i > 4:
+                break
+            y = y * x
+        return y
+
+    def return_in_loop(x, n):
+        y = x
+        for _ in tf.range(n):
+            y = y * x
+            if y > 10.0:
+                return y * 2.0
+        return y - 1.0
+
+    def over_tensor(x, v):
+        s = tf.constant(0.0)
+        for e in v:
+            if e < 0.0:
+                continue
+            s += e * x * x
+        return s
+
+    def derivatives(fn):
+        def d(x, a):
+            with tf.GradientTape() as t2:
+                t2.watch(x)
+                with tf.GradientTape() as t1:
+                    t1.watch(x)
+                    y = fn(x, a)
+                d1 = t1.gradient(y, x, unconnected_gradients="zero")
+            return y, d1, t2.gradient(d1, x, unconnected_gradients="zero")
+        return d
+
+    cases = [(pow_loop, [(1.5, 3), (2.0, 7), (0.5, 0)]), (return_in_loop, [(1.5, 3), (2.0, 7), (3.0, 1)]),
+             (over_tensor, [(1.5, [1.0, -2.0, 3.0]), (2.0, [-1.0, 2.0, 5.0])])]
+    for fn, inputs in cases:
+        inside, outside = tf.function(derivatives(fn)), derivatives(tf.function(fn))  # tapes in and around the graph
+        for x, a in inputs:
+            x, a = tf.constant(x), tf.constant(a)
+            want = [float(v) for v in derivatives(fn)(x, a)]
+            np.testing.assert_allclose([float(v) for v in inside(x, a)], want, rtol=1e-6)
+            np.testing.assert_allclose([float(v) for v in outside(x, a)], want, rtol=1e-6)
+        assert inside.experimental_get_tracing_count() == 1
+
+
+def test_consistency_errors_of_untaken_branches_are_raised_at_trace_time():
+    @tf.function
+    def dtypes_differ(x):
+        if x > 0.0:
+            y = tf.constant(1)
+        else:
+            y = tf.constant(1.0)
+        return y
+
+    @tf.function
+    def returns_differ(n):
+        for i in tf.range(n):
+            if i > 2:
+                return 1.0
+            if i > 5:
+                return i
+        return 0.0
+
+    for x in (1.0, -1.0):  # whichever branch the tracing values take
+        with pytest.raises(TypeError, match="'y' has dtype int32 in the main branch, but dtype float32 in the else"):
+            dtypes_differ(tf.constant(x))
+    with pytest.raises(TypeError, match="'retval_' has dtype float32 in the main branch, but dtype int32"):
+        returns_differ(tf.constant(3))
+
+
 def test_gradients_through_converted_code():
     def f(x):
         y = x

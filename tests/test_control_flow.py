@@ -38,7 +38,7 @@ def test_while_loop_values_gradient_and_maximum_iterations():
 def test_while_loop_errors():
     with pytest.raises(ValueError, match="'loop_vars' must be provided"):
         tf.while_loop(lambda i: i < 10, lambda i: i + 1, [])
-    with pytest.raises(ValueError, match="must match"):
+    with pytest.raises(ValueError, match="same number of elements"):  # TF's nest.assert_same_structure
         tf.while_loop(lambda i: i < 3, lambda i: [i + 1, i], [0])
     with pytest.raises(TypeError, match="'body' must be callable"):
         tf.while_loop(lambda i: i < 3, None, [0])
@@ -63,3 +63,20 @@ def test_print_formats_like_tf():
     out = io.StringIO()
     tf.print(tf.constant(np.arange(8, dtype=np.int32)), summarize=-1, sep=",", end="!", output_stream=out)
     assert out.getvalue() == "[0 1 2 3 4 5 6 7]!"
+
+
+def test_eager_while_loop_keeps_tfs_structure_rules_and_returns_tensors():
+    # TF 2.21's eager loop: the body's result must have loop_vars' structure; a bare tensor for a one-element
+    # list is unpacked into cond, a TypeError for a scalar.
+    with pytest.raises(TypeError):
+        tf.while_loop(lambda i: i < 10, lambda i: i + 3, [tf.constant(0)])
+    r = tf.while_loop(lambda i: i < 10, lambda i: [i + 3], [tf.constant(0)])
+    assert isinstance(r, list) and int(r[0]) == 12
+    r = tf.while_loop(lambda i: i < 10, lambda i: (i + 3,), [tf.constant(0)])
+    assert isinstance(r, tuple)
+    k, y = tf.while_loop(lambda k, y: k < 3, lambda k, y: (k + 1, y * 2.0), (0, tf.constant(1.0)))
+    assert isinstance(k, tf.Tensor) and int(k) == 3 and float(y) == 8.0  # Python ints come back as tensors
+    k, = tf.while_loop(lambda k: k < 100, lambda k: (k + 1,), (0,), maximum_iterations=tf.constant(4))
+    assert int(k) == 4
+    with pytest.raises(ValueError, match="scalar"):
+        tf.while_loop(lambda k: k < 100, lambda k: (k + 1,), (0,), maximum_iterations=[4])

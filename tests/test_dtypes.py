@@ -285,3 +285,11 @@ def test_bfloat16(bf16):
     assert g.dtype == bf16 and float(g) == 3.0
     with pytest.raises(errors.InvalidArgumentError):
         t + tf.constant([1.0, 2.0])
+
+
+def test_dtypes_namespace():
+    assert tf.dtypes.float32 is tf.float32 and tf.dtypes.as_dtype("int64") is tf.int64
+    assert tf.dtypes.DType is tf.DType
+    assert tf.dtypes.cast(tf.constant([1.7]), tf.dtypes.int32).numpy().tolist() == [1]
+    assert tf.dtypes.saturate_cast(tf.constant([300.0]), tf.uint8).numpy().tolist() == [255]
+    assert tf.dtypes.complex(1.0, 2.0).dtype == tf.complex64

@@ -1,4 +1,6 @@
 """tapegrad.function (eager execution until graph tracing lands): values, gradients, decorator forms."""
+import pytest
+
 import tapegrad as tf
 
 
@@ -42,3 +44,23 @@ def test_methods():
     m2.w.assign(5.0)
     assert float(m1(tf.constant(3.0))) == 6.0
     assert float(m2(tf.constant(3.0))) == 15.0
+
+
+def test_run_functions_eagerly_calls_the_python_function():
+    traces = []
+
+    @tf.function
+    def f(x):
+        traces.append(1)
+        return x.numpy() * 2  # only possible eagerly
+
+    try:
+        assert tf.config.functions_run_eagerly() is False
+        tf.config.run_functions_eagerly(True)
+        assert tf.config.functions_run_eagerly() is True
+        assert f(tf.constant(3.0)) == 6.0 and f(tf.constant(3.0)) == 6.0
+        assert len(traces) == 2  # Python side effects run on every call
+    finally:
+        tf.config.run_functions_eagerly(False)
+    with pytest.raises(AttributeError):  # traced again: .numpy() of a symbolic tensor
+        f(tf.constant(3.0))

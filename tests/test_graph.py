@@ -467,6 +467,139 @@ def test_rnn_gradient_matches_eager():
         np.testing.assert_allclose(_np(a), _np(b), rtol=1e-5, atol=1e-7)
 
 
+# --- values that shapes depend on: guarded, never baked -----------------------------------------
+def _value_dependent_ops(x, n, ids):
+    return (tf.shape(tf.range(n)), tf.reduce_sum(tf.range(1, n)), tf.zeros([n, 2]), tf.fill([n], 2.0),
+            tf.reshape(x, [n, -1]), tf.tile(x[:1], [n]), tf.one_hot(ids, n), x[:n], x[n - 1],
+            tf.boolean_mask(x, x > tf.cast(n, tf.float32)), tf.where(x > 2.0), tf.unique(ids)[0],
+            tf.math.bincount(ids), tf.broadcast_to(x[0], [n]), tf.pad(x, [[n, 0]]), tf.roll(x, n, 0),
+            tf.slice(x, [n - 1], [2]), tf.math.unsorted_segment_sum(x, ids, 4), tf.math.segment_sum(x, tf.sort(ids)),
+            tf.sequence_mask(ids), tf.math.confusion_matrix(ids, ids), tf.random.stateless_normal([2], [n, n]))
+
+
+def test_value_dependent_shapes_match_eager_for_every_value():
+    traced = tf.function(_value_dependent_ops)
+    x = tf.constant([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    for n, ids in ((2, [0, 1, 1, 3, 0, 2]), (3, [1, 1, 1, 0, 0, 0]), (2, [0, 1, 1, 3, 0, 2]), (1, [3, 3, 0, 0, 1, 2])):
+        args = (x, tf.constant(n), tf.constant(ids))
+        for want, got in zip(_value_dependent_ops(*args), traced(*args)):
+            np.testing.assert_array_equal(_np(got), _np(want))
+    assert traced.experimental_get_tracing_count() == 1  # retraces for new values are not new signatures
+
+
+def test_tensor_indices_and_slice_bounds_in_graphs():
+    x = tf.constant(np.arange(60, dtype=np.float32).reshape(3, 4, 5))
+    keys = [lambda i, j: x[i], lambda i, j: x[i, 1:, j], lambda i, j: x[..., i], lambda i, j: x[None, i:],
+            lambda i, j: x[j:i:-1], lambda i, j: x[:, i::2], lambda i, j: x[i, None, ..., j], lambda i, j: x[i - 5:j],
+            lambda i, j: x[:i:-1], lambda i, j: x[:, i::-2, :j]]
+    for key in keys:
+        traced = tf.function(key)
+        for i, j in ((0, 1), (1, 3), (-1, 2), (2, 0)):
+            i, j = tf.constant(i), tf.constant(j)
+            np.testing.assert_array_equal(_np(traced(i, j)), _np(key(i, j)))
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        tf.function(lambda i: x[i])(tf.constant(3))  # out of range when the graph runs, not only when traced
+
+
+def test_index_checks_run_when_the_graph_runs():
+    gather = tf.function(lambda x, i: tf.gather(x, i))
+    x = tf.constant([1.0, 2.0, 3.0])
+    assert float(gather(x, tf.constant(1))) == 2.0
+    for bad in (-1, 3):  # NumPy would wrap -1 silently
+        with pytest.raises(tf.errors.InvalidArgumentError, match="is not in \\[0, 3\\)"):
+            gather(x, tf.constant(bad))
+    segments = tf.function(lambda x, ids: tf.math.unsorted_segment_sum(x, ids, 2))
+    np.testing.assert_array_equal(_np(segments(x, tf.constant([1, -1, 1]))), [0.0, 4.0])  # -1 is dropped
+    with pytest.raises(tf.errors.InvalidArgumentError, match="out of range"):
+        segments(x, tf.constant([0, 2, 1]))
+    assert segments.experimental_get_tracing_count() == 1
+
+
+def test_a_guard_that_fails_retraces_undoes_assignments_and_warns():
+    v = tf.Variable(0.0)
+    traces = []
+
+    @tf.function
+    def f(n):
+        traces.append(1)
+        v.assign_add(1.0)
+        return tf.reduce_sum(tf.ones([n])) + v
+
+    assert float(f(tf.constant(2))) == 3.0 and float(v) == 1.0
+    assert float(f(tf.constant(3))) == 5.0 and float(v) == 2.0  # the failed run's assignment is undone
+    assert float(f(tf.constant(3))) == 6.0 and len(traces) == 2
+    with pytest.warns(UserWarning, match="triggered tf.function retracing.*The shape argument of ones \\(n:0\\) was"):
+        for n in range(4, 8):
+            f(tf.constant(n))
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_a_value_that_changes_between_loop_iterations_is_an_error():
+    @tf.function
+    def f(n):
+        s = tf.constant(0.0)
+        for i in tf.range(n):
+            s += tf.reduce_sum(tf.ones([i]))  # TF's dynamic shapes allow this; shape-specialized graphs do not
+        return s
+
+    with pytest.raises(tf.errors.InvalidArgumentError, match="changes while the graph runs"):
+        f(tf.constant(3))
+
+
+@pytest.mark.filterwarnings("ignore:.*triggered tf.function retracing")
+def test_nested_functions_with_value_dependent_shapes():
+    inner = tf.function(lambda n: tf.range(n))
+
+    @tf.function
+    def outer(n):
+        return tf.reduce_sum(inner(n)) + tf.shape(inner(n + 1))[0]
+
+    assert [int(outer(tf.constant(n))) for n in (3, 5, 3)] == [7, 16, 7]
+
+
+def test_random_and_host_values_are_drawn_when_the_graph_runs():
+    g = tf.random.Generator.from_seed(1)
+    draws = tf.function(lambda: (g.normal([2]), g.uniform([2])))
+    a, b = draws(), draws()
+    assert not np.array_equal(_np(a[0]), _np(b[0])) and not np.array_equal(_np(a[1]), _np(b[1]))
+    stateless = tf.function(lambda seed: tf.random.stateless_normal([2], seed))
+    for seed in ([1, 2], [1, 3]):
+        np.testing.assert_array_equal(_np(stateless(tf.constant(seed))), _np(tf.random.stateless_normal([2], seed)))
+    twice = tf.function(lambda x: tf.numpy_function(lambda a: a * 2, [x], tf.float32))
+    assert [float(twice(tf.constant(v))) for v in (1.0, 3.0)] == [2.0, 6.0]
+    polygamma = tf.function(tf.math.polygamma)
+    for a in (0.0, 2.0, 1.5):
+        np.testing.assert_allclose(_np(polygamma(tf.constant(a), tf.constant(2.0))),
+                                   _np(tf.math.polygamma(tf.constant(a), tf.constant(2.0))), rtol=1e-6)
+
+
+def test_shape_of_a_loop_variable_with_relaxed_invariants_is_read_when_the_graph_runs():
+    @tf.function
+    def grow(x, n):
+        return tf.while_loop(lambda y: tf.size(y) < n, lambda y: tf.concat([y, y], 0), [x],
+                             shape_invariants=[tf.TensorShape([None])], maximum_iterations=5)[0]
+
+    for n, length in ((8, 8), (3, 4), (1, 1)):  # tf.size(y) was baked as 1: the loop ran to its maximum
+        assert grow(tf.constant([1.0]), tf.constant(n)).shape == (length,)
+    assert grow.experimental_get_tracing_count() == 1
+
+
+def test_symbolic_tensors_refuse_numpy_conversion_and_python_indexing():
+    @tf.function
+    def to_numpy(x):
+        return np.asarray(x)
+
+    @tf.function
+    def python_index(i):
+        return [1.0, 2.0][i]
+
+    with pytest.raises(NotImplementedError, match="Cannot convert a symbolic tf.Tensor \\(x:0\\) to a numpy array"):
+        to_numpy(tf.constant(1.0))
+    with pytest.raises(TypeError, match="cannot be used as a Python index"):
+        python_index(tf.constant(0))
+    assert tf.function(lambda x: tf.get_static_value(x) is None)(tf.constant(1.0))
+
+
 # --- executor -----------------------------------------------------------------------
 def test_generated_code_is_straight_line_and_simplified():
     @tf.function
@@ -500,3 +633,125 @@ def test_unconnected_gradients_are_none_in_graphs_as_eagerly():
 
     gx, gz = f(tf.constant(1.0), tf.constant(2.0))
     assert float(gx) == 2.0 and gz is None
+
+
+def _rnn_grad(xs, params):
+    wx, wh, b = params
+    with tf.GradientTape() as tape:
+        h = tf.zeros((xs[0].shape[0], wh.shape[0]))
+        for x in xs:
+            h = tf.tanh(tf.matmul(x, wx) + tf.matmul(h, wh) + b)
+        loss = tf.reduce_mean(h * h)
+    return tape.gradient(loss, params)
+
+
+def test_unrolled_loop_is_batched_fused_and_hoisted_with_eager_values():
+    rng = np.random.default_rng(5)
+    xs = [tf.constant(rng.standard_normal((4, 3)).astype(np.float32)) for _ in range(12)]
+    params = [tf.Variable(rng.standard_normal((3, 5)).astype(np.float32)),
+              tf.Variable(rng.standard_normal((5, 5)).astype(np.float32) * 0.3),
+              tf.Variable(rng.standard_normal(5).astype(np.float32))]
+    fn = tf.function(lambda xs: _rnn_grad(xs, params))
+    for a, b in zip(fn(xs), _rnn_grad(xs, params)):
+        np.testing.assert_allclose(_np(a), _np(b), rtol=1e-5, atol=1e-7)
+    compiled = fn.get_concrete_function(xs).compiled
+    names = [e.prim.name for e in compiled.eqns]
+    # x_t @ wx for all steps is one matmul of the stacked inputs, whose rows are the steps' products
+    assert names.count("matmul") == 2 * len(xs) - 1 + 1 and names.count("rows") >= len(xs)
+    # three concatenations: the inputs (shared by the forward batch and the gradient of wx), the states
+    # h_0..h_T (h_0..h_T-1 for the gradient of wh, h_1..h_T for tanh's derivative, batched) and the
+    # cotangents (shared by the three weight gradients)
+    assert names.count("fused_concat") == 3 and names.count("square") == names.count("subtract") == 1
+    assert names.count("fused_matmul_sum") == 2 and names.count("fused_reduce_sum") == 1
+    # wh.T for the backward steps and the bias for the forward steps are prepared once
+    assert names.count("transpose_copy") == 1 and names.count("broadcast_copy") == 1
+    assert " += " in compiled.source and ", out=" in compiled.source  # results written in place
+    fn(xs)  # a second run of the same compiled code gives the same values (no buffer reused across calls)
+    for a, b in zip(fn(xs), _rnn_grad(xs, params)):
+        np.testing.assert_allclose(_np(a), _np(b), rtol=1e-5, atol=1e-7)
+
+
+def test_in_place_results_never_overwrite_views_outputs_or_assigned_values():
+    v = tf.Variable(np.zeros((3, 4), np.float32))
+
+    def f(x):
+        y = x * 2.0
+        r = tf.reshape(y, [-1])      # a view of y: y may not be overwritten
+        z = y + 1.0
+        w = x * 3.0
+        v.assign(w)                  # the variable holds w's array
+        u = w + 1.0
+        s = tf.exp(x)
+        t = tf.tanh(s)               # s is an output
+        q = tf.transpose(x * 5.0)    # a view
+        return r, z, u, s, t, q, -q
+
+    x = tf.constant(np.arange(12, dtype=np.float32).reshape(3, 4) / 10)
+    want = [_np(a).copy() for a in f(x)]
+    got = tf.function(f)(x)
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(_np(a), b, rtol=1e-6)
+    np.testing.assert_allclose(_np(v), _np(x) * 3.0, rtol=1e-6)
+
+
+def test_batched_graph_second_order_through_while_loop_matches_eager():
+    rng = np.random.default_rng(7)
+    x = tf.constant(rng.standard_normal((4, 3)).astype(np.float32))
+    xs = [tf.constant(rng.standard_normal((4, 3)).astype(np.float32)) for _ in range(6)]
+    w = tf.constant(rng.standard_normal((3, 3)).astype(np.float32) * 0.5)
+
+    def f(x, xs, w):
+        with tf.GradientTape() as t2:
+            t2.watch(w)
+            with tf.GradientTape() as t1:
+                t1.watch(w)
+                _, h = tf.while_loop(lambda i, h: i < 5, lambda i, h: (i + 1, tf.tanh(h @ w + x)),
+                                     [tf.constant(0), tf.zeros((4, 3))])
+                for xi in xs:  # unrolled: batched and fused
+                    h = tf.tanh(xi @ w + h @ w + 1.0)
+                loss = tf.reduce_sum(h * h)
+            g = t1.gradient(loss, w)
+            gs = tf.reduce_sum(g * g)
+        return loss, g, t2.gradient(gs, w)
+
+    for a, b in zip(tf.function(f)(x, xs, w), f(x, xs, w)):
+        np.testing.assert_allclose(_np(a), _np(b), rtol=2e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("m,k,n,ta,tb", [(800, 32, 64, False, False), (64, 800, 64, True, False),
+                                         (32, 800, 64, True, True), (3, 5000, 2, False, True),
+                                         (512, 128, 10, True, False), (300, 64, 40, True, True)])
+def test_mid_size_gemm_pieces_equal_one_product(m, k, n, ta, tb):
+    from tapegrad.graph.executor import _gemm
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((k, m) if ta else (m, k)).astype(np.float32)
+    b = rng.standard_normal((n, k) if tb else (k, n)).astype(np.float32)
+    a, b = (a.T if ta else a), (b.T if tb else b)
+    np.testing.assert_allclose(_gemm(a, b), a.astype(np.float64) @ b.astype(np.float64), rtol=1e-4, atol=1e-4)
+
+
+def test_batch_joins_independent_ops_only():
+    def f(xs, z):
+        ys = [tf.sin(x) * 2.0 for x in xs]       # independent: one sin and one multiply on all rows
+        for _ in range(10):
+            z = tf.sin(z) * 2.0                   # a recurrence: each step waits for the previous one
+        return ys, z
+
+    rng = np.random.default_rng(11)
+    xs = [tf.constant(rng.standard_normal((2, 3)).astype(np.float32)) for _ in range(10)]
+    z = tf.constant(rng.standard_normal((2, 3)).astype(np.float32))
+    fn = tf.function(f)
+    got, want = fn(xs, z), f(xs, z)
+    for a, b in zip(got[0] + [got[1]], want[0] + [want[1]]):
+        np.testing.assert_array_equal(_np(a), _np(b))
+    names = [e.prim.name for e in fn.get_concrete_function(xs, z).compiled.eqns]
+    # the recurrence's first step depends on z only: it joins the batch; the other nine stay
+    assert names.count("sin") == 1 + 9 and names.count("multiply") == 1 + 9
+
+
+def test_overlapping_concatenations_become_one_sequence():
+    from tapegrad.graph.executor import _window
+    assert _window([1, 2, 3], [2, 3, 4]) == ([1, 2, 3, 4], 0, 1)
+    assert _window([2, 3, 4], [1, 2, 3]) == ([1, 2, 3, 4], 1, 0)
+    assert _window([1, 2, 3, 4], [2, 3]) == ([1, 2, 3, 4], 0, 1)
+    assert _window([1, 2, 3], [3, 2, 1]) is None and _window([1, 2, 3], [4, 5]) is None

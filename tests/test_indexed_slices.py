@@ -57,3 +57,17 @@ def test_optimizer_accepts_indexed_slices():
         loss = tf.reduce_sum(tf.gather(emb, [0, 3, 3]))
     tf.keras.optimizers.SGD(0.5).apply_gradients([(tape.gradient(loss, emb), emb)])
     np.testing.assert_allclose(emb.numpy()[:, 0], [0.5, 1, 1, 0, 1])
+
+
+def test_repr_and_dense_shape_dtype_as_tf():
+    emb = tf.Variable(tf.reshape(tf.range(6.0), [3, 2]))
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.gather(emb, [2, 0]))
+    g = tape.gradient(y, emb)
+    assert g.dense_shape.dtype == tf.int32  # TF's GatherV2 gradient casts the shape to int32
+    assert repr(g) == ("IndexedSlices(indices=tapegrad.Tensor([2 0], shape=(2,), dtype=int32), values=tapegrad."
+                       "Tensor(\n[[1. 1.]\n [1. 1.]], shape=(2, 2), dtype=float32), dense_shape=tapegrad.Tensor("
+                       "[3 2], shape=(2,), dtype=int32))")
+    s = tf.IndexedSlices(tf.constant([[1.0]]), tf.constant([0]), tf.constant([4, 1], tf.int64))
+    assert s.dense_shape.dtype == tf.int64
+    assert repr(tf.IndexedSlices(tf.constant([1.0]), tf.constant([0]))).endswith("dtype=float32))")

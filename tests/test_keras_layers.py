@@ -447,6 +447,34 @@ def test_checkpoint_round_trip_of_a_sequential_model(tmp_path):
 def test_layers_are_modules():
     model = _cnn()
     assert isinstance(model, tf.Module) and isinstance(model.layers[0], tf.Module)
-    assert model.variables == model.weights
+    # Keras 3 lists the Dropout's seed-generator state in `variables` and `non_trainable_variables`, after
+    # the weights, but not in `weights`.
+    state = model.layers[4].seed_generator.state
+    assert model.variables == model.weights + [state]
+    assert model.non_trainable_variables == [state] and model.non_trainable_weights == []
+    assert (state.name, state.dtype, state.shape, state.trainable) == ("seed_generator_state", tf.int64, (2,), False)
     with pytest.raises(NotImplementedError, match="functional"):
         keras.Model(inputs=None, outputs=None)
+
+
+def test_layer_normalization_matches_keras():
+    # Values from TF 2.21 / Keras 3.15.1.
+    x = tf.constant(np.arange(24, dtype=np.float32).reshape(2, 3, 4) / 10 - 1)
+    ln = layers.LayerNormalization()
+    np.testing.assert_allclose(ln(x).numpy()[1, 0], [-1.290994, -0.4303319, 0.4303315, 1.2909946], rtol=1e-5)
+    assert [(w.name, tuple(w.shape)) for w in ln.weights] == [("gamma", (4,)), ("beta", (4,))]
+    ln2 = layers.LayerNormalization(axis=[1, 2], epsilon=0.1)
+    ln2.build(x.shape)
+    ln2.gamma.assign(tf.reshape(tf.range(12, dtype=tf.float32) / 10, [3, 4]))
+    ln2.beta.assign(tf.ones([3, 4]))
+    np.testing.assert_allclose(ln2(x).numpy()[0, 2], [1.4272113, 1.6728578, 1.9612255, 2.2923143], rtol=1e-5)
+    ln3 = layers.LayerNormalization(axis=1, center=False)
+    np.testing.assert_allclose(ln3(x).numpy()[0, :, 0], [-1.2190441, 0.0, 1.2190437], rtol=1e-5, atol=1e-6)
+    assert len(ln3.weights) == 1
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(ln(x) * tf.range(4, dtype=tf.float32))
+    gamma, beta = tape.gradient(y, [ln.gamma, ln.beta])
+    np.testing.assert_allclose(beta.numpy(), [0.0, 6.0, 12.0, 18.0])
+    assert gamma.shape == (4,)
+    with pytest.raises(ValueError, match="out of bounds"):
+        layers.LayerNormalization(axis=3)(x)

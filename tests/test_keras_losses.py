@@ -141,3 +141,31 @@ def test_get_and_config():
     _close(again(ONE_HOT, LOGITS), losses.CategoricalCrossentropy(from_logits=True, label_smoothing=0.1)(
         ONE_HOT, LOGITS))
     assert losses.SparseCategoricalCrossentropy()(LABELS, _softmax(LOGITS)).dtype == tf.float32
+
+
+def test_more_keras_losses_match_tf():
+    # Values from TF 2.21 / Keras 3.15.1.
+    y_true = tf.constant([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    y_pred = tf.constant([[0.1, 0.8], [0.6, 0.3], [0.9, 0.2]])
+    expected = {
+        "KLDivergence": [0.22314216, 0.51082408, 1.71479845],
+        "Poisson": [0.56157172, 0.70541275, 1.40739894],
+        "LogCosh": [0.01242989, 0.06114709, 0.1478726],
+        "Hinge": [0.65, 0.85, 0.45],
+        "SquaredHinge": [0.625, 0.92499989, 0.325],
+        "CategoricalHinge": [0.3, 0.7, 0.0],
+        "MeanAbsolutePercentageError": [50000008.0, 150000032.0, 45.0],
+        "MeanSquaredLogarithmicError": [0.01009243, 0.05931399, 0.13178688],
+        "CosineSimilarity": [-0.99227792, -0.89442718, -0.84366143],
+    }
+    for name, per_example in expected.items():
+        cls = getattr(losses, name)
+        np.testing.assert_allclose(cls(reduction=None)(y_true, y_pred).numpy(), per_example, rtol=2e-6, err_msg=name)
+        np.testing.assert_allclose(float(cls()(y_true, y_pred)), np.mean(np.float32(per_example)), rtol=2e-6)
+        assert losses.get(name).__class__ is cls
+    assert float(losses.Hinge()([[-1.0, 1.0]], [[0.3, -0.2]])) == 1.25  # labels already -1/1 are kept
+    assert losses.kld is losses.kl_divergence and losses.get("msle") is losses.mean_squared_logarithmic_error
+    p = tf.Variable(y_pred)
+    with tf.GradientTape() as tape:
+        loss = losses.LogCosh()(y_true, p)
+    assert tape.gradient(loss, p).shape == (3, 2)

@@ -100,3 +100,36 @@ def test_custom_metric_subclass():
     c.reset_state()
     assert float(c.result()) == 0.0
     assert isinstance(metrics.get("SparseCategoricalAccuracy"), metrics.SparseCategoricalAccuracy)
+
+
+def test_precision_recall_top_k_and_rmse_match_keras():
+    # Values from TF 2.21 / Keras 3.15.1.
+    p = metrics.Precision()
+    p.update_state([0, 1, 1, 1], [1, 0, 1, 1])
+    np.testing.assert_allclose(float(p.result()), 2 / 3, rtol=1e-6)
+    p.update_state([1, 1], [0.7, 0.2], sample_weight=[2.0, 1.0])
+    np.testing.assert_allclose(float(p.result()), 0.8, rtol=1e-6)
+    p = metrics.Precision(thresholds=[0.3, 0.6])
+    p.update_state([[0, 1], [1, 1]], [[0.4, 0.7], [0.2, 0.9]])
+    np.testing.assert_allclose(p.result().numpy(), [2 / 3, 1.0], rtol=1e-6)
+    assert [v.name for v in p.variables] == ["true_positives", "false_positives"]
+    p = metrics.Precision(top_k=1)
+    p.update_state([[0, 1, 1], [1, 0, 0]], [[0.4, 0.7, 0.1], [0.2, 0.9, 0.3]])
+    assert float(p.result()) == 0.5
+    r = metrics.Recall()
+    r.update_state([0, 1, 1, 1], [1, 0, 1, 1])
+    np.testing.assert_allclose(float(r.result()), 2 / 3, rtol=1e-6)
+    r.reset_state()
+    assert float(r.result()) == 0.0
+    r = metrics.Recall(class_id=1)
+    r.update_state([[0, 1, 1], [1, 1, 0]], [[0.4, 0.7, 0.1], [0.2, 0.3, 0.3]])
+    assert float(r.result()) == 0.5
+    t = metrics.TopKCategoricalAccuracy(k=2)
+    t.update_state([[0, 0, 1], [0, 1, 0]], [[0.1, 0.5, 0.4], [0.6, 0.1, 0.3]])
+    assert float(t.result()) == 0.5
+    s = metrics.SparseTopKCategoricalAccuracy(k=1)
+    s.update_state([2, 0], [[0.1, 0.5, 0.4], [0.6, 0.1, 0.3]])
+    assert float(s.result()) == 0.5
+    m = metrics.RootMeanSquaredError()
+    m.update_state([1.0, 2.0, 3.0], [2.0, 2.0, 5.0], sample_weight=[1.0, 0.0, 2.0])
+    np.testing.assert_allclose(float(m.result()), 3 ** 0.5, rtol=1e-6)

@@ -515,3 +515,35 @@ def test_public_names_and_tf_signatures():
                                  "b_is_sparse", "output_type", "grad_a", "grad_b", "name"]
     assert params(tg.math.add_n) == ["inputs", "name"] and params(tg.tensordot) == ["a", "b", "axes", "name"]
     assert all(getattr(m, name).__doc__ for name in m.__all__)
+
+
+def test_add_converts_its_second_operand_with_the_firsts_dtype_as_a_hint():
+    # TF 2.21: tf.add(x, y) and `tensor + value` convert y with x's dtype as a hint, so a value that does not
+    # convert keeps its own dtype and the dtypes then differ: InvalidArgumentError, not TypeError.
+    i, f = tg.constant([1, 2]), tg.constant([1.0, 2.0])
+    for fn in (lambda: i + 2.0, lambda: i + [1.5, 2.5], lambda: tg.add(i, 2.5), lambda: tg.add(2, f),
+               lambda: tg.add(2.0, i), lambda: tg.add(np.array([1.0, 2.0]), f), lambda: f + 1j,
+               lambda: tg.Variable([1, 2]) + 1.5):
+        with pytest.raises(errors.InvalidArgumentError):
+            fn()
+    for fn in (lambda: 2.0 + i, lambda: i * 2.0, lambda: i - 2.0, lambda: 1j + f):
+        with pytest.raises(TypeError):
+            fn()
+    np.testing.assert_array_equal((f + True).numpy(), [2.0, 3.0])
+    np.testing.assert_array_equal((True + f).numpy(), [2.0, 3.0])
+    np.testing.assert_array_equal(tg.add(f, np.array([1, 2])).numpy(), [2.0, 4.0])
+    np.testing.assert_array_equal(tg.add(i, np.array([1.5, 2])).numpy(), [2, 4])  # NumPy values are cast
+    np.testing.assert_array_equal((2 + f).numpy(), [3.0, 4.0])
+    assert tg.add(2.5, 3).dtype == tg.float32 and tg.add(2, 3).dtype == tg.int32
+
+
+def test_bitwise_namespace():
+    a, b = tg.constant([12, -8]), tg.constant([10, 2])
+    np.testing.assert_array_equal(tg.bitwise.bitwise_and(a, b).numpy(), [8, 0])
+    np.testing.assert_array_equal(tg.bitwise.bitwise_or(a, b).numpy(), [14, -6])
+    np.testing.assert_array_equal(tg.bitwise.bitwise_xor(a, b).numpy(), [6, -6])
+    np.testing.assert_array_equal(tg.bitwise.invert(a).numpy(), [-13, 7])
+    np.testing.assert_array_equal(tg.bitwise.left_shift(a, b).numpy(), [12288, -32])
+    np.testing.assert_array_equal(tg.bitwise.right_shift(a, b).numpy(), [0, -2])  # arithmetic for signed
+    with pytest.raises(errors.InvalidArgumentError):
+        tg.bitwise.left_shift(tg.constant([1.0]), tg.constant([1.0]))

@@ -97,3 +97,20 @@ def test_variables_track_later_assignment_and_gradients():
     (g,) = tape.gradient(y, m.trainable_variables)
     assert g.numpy().tolist() == [6.0, 12.0]
     assert [v.trainable for v in m.variables] == [False, True]
+
+
+def test_name_scope_prefixes_variable_names():
+    class M(tf.Module):
+        def __init__(self):
+            super().__init__(name="mod")
+            with self.name_scope:
+                self.k = tf.Variable(1.0, name="k")
+            self.j = tf.Variable(1.0, name="j")
+
+    m = M()
+    assert (m.k.name, m.j.name) == ("mod/k:0", "j:0")
+    with tf.name_scope("outer"):
+        inner = tf.Module(name="inner")
+    with inner.name_scope as scope:
+        assert scope == "outer/inner/"
+        assert tf.Variable(1.0, name="v").name == "outer/inner/v:0"

@@ -903,3 +903,38 @@ def test_fallback_kernels_when_an_op_is_missing(cid, monkeypatch):
     last = trajectory(tf, cls, kwargs, steps, dtype)[-1]
     for got, want in zip(last, TF_FINAL[cid]):
         np.testing.assert_array_equal(got, np.asarray(want, dtype))
+
+
+# --- Lion and Ftrl (TF 2.21 / Keras 3.15.1 values) ---------------------------------------------------------
+def _quadratic_steps(opt, steps=3):
+    v = tf.Variable([1.0, -2.0, 3.0])
+    for _ in range(steps):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(v ** 2 * tf.constant([1.0, 2.0, 3.0]))
+        opt.apply_gradients([(tape.gradient(loss, v), v)])
+    return v.numpy()
+
+
+def test_lion_and_ftrl_match_keras():
+    np.testing.assert_allclose(_quadratic_steps(K.Lion(0.01)), [0.97, -1.97, 2.97], rtol=1e-6)
+    np.testing.assert_allclose(_quadratic_steps(K.Ftrl(0.1)), [0.637889564037323, -1.6993986368179321,
+                                                               2.722724199295044], rtol=1e-6)
+    opt = K.Ftrl(0.1, l1_regularization_strength=0.01, l2_regularization_strength=0.1,
+                 l2_shrinkage_regularization_strength=0.05, beta=0.5, learning_rate_power=-0.7,
+                 initial_accumulator_value=0.3)
+    np.testing.assert_allclose(_quadratic_steps(opt), [0.5857937932014465, -1.8100835084915161, 2.884836435317993],
+                               rtol=1e-6)
+    for cls, slots, a_after in (("Lion", ["a_0_momentum", "b_0_momentum"], [0.9990000128746033, 1.9989999532699585]),
+                                ("Ftrl", ["a_0_accumulator", "a_0_linear", "b_0_accumulator", "b_0_linear"],
+                                 [0.46463239192962646, 0.9301099181175232])):
+        opt = getattr(K, cls)(name="opt")
+        a, b = tf.Variable([1.0, 2.0], name="a"), tf.Variable([[3.0]], name="b")
+        opt.apply_gradients([(tf.constant([0.5, 0.5]), a), (tf.constant([[0.5]]), b)])
+        assert [v.name for v in opt.variables] == ["iteration", "learning_rate"] + slots
+        np.testing.assert_allclose(a.numpy(), a_after, rtol=1e-6)
+        assert K.get(cls.lower()).__class__.__name__ == cls
+    assert K.Ftrl().get_config()["initial_accumulator_value"] == 0.1 and K.Lion().get_config()["beta_2"] == 0.99
+    with pytest.raises(ValueError, match="beta_1"):
+        K.Lion(beta_1=0.0)
+    with pytest.raises(ValueError, match="learning_rate_power"):
+        K.Ftrl(learning_rate_power=0.5)

@@ -245,3 +245,14 @@ def test_non_differentiable_reductions_give_none(f):
         tape.watch(x)
         y = tf.cast(f(x), tf.float32)
     assert tape.gradient(y, x) is None
+
+
+def test_float_axis_is_an_invalid_argument_error():
+    # TF: the op's Tidx attr refuses a float axis list or tensor (a Python float is a TypeError).
+    x = tf.zeros([2, 3])
+    for fn in (tf.reduce_max, tf.reduce_sum, tf.reduce_mean):
+        for axis in ([1.5], [1.0], tf.constant(1.0)):
+            with pytest.raises(tf.errors.InvalidArgumentError):
+                fn(x, axis=axis)
+        with pytest.raises(TypeError):
+            fn(x, axis=1.0)

@@ -455,3 +455,165 @@ def test_indexing():
     eq(tf.constant([1, 2, 3])[1], 2, tf.int32)
     eq(tf.constant([[1, 2], [3, 4]])[:, 0], [1, 3], tf.int32)
     eq(tf.Variable([[1.0, 2.0], [3.0, 4.0]])[1], [3.0, 4.0], tf.float32)
+
+
+# --- tf_compat audit: conversion of nested Python/NumPy data (TF 2.21's py_seq_tensor rules) ----------------
+def test_nested_numpy_leaves_keep_the_first_leafs_float_dtype():
+    eq(tf.convert_to_tensor([np.zeros(2), np.ones(2)]), [[0, 0], [1, 1]], tf.float64)
+    eq(tf.constant([np.float64(1.0), 2.0]), [1, 2], tf.float64)
+    eq(tf.constant([[np.float64(1)], [2.0]]), [[1], [2]], tf.float64)
+    eq(tf.constant([[2.0], [np.float64(1)]]), [[2], [1]], tf.float32)   # a Python float first: float32
+    eq(tf.constant([np.float16(1), np.float16(2)]), [1, 2], tf.float16)
+    eq(tf.constant([np.float64(1), np.float32(2)]), [1, 2], tf.float64)
+    eq(tf.constant([np.float32(1), np.float64(2)]), [1, 2], tf.float32)
+    eq(tf.constant([1, np.float64(2.5)]), [1, 2.5], tf.float32)          # ints widen to the default float
+    eq(tf.constant([np.int64(2), 1]), [2, 1], tf.int32)                 # NumPy ints count as Python ints
+    eq(tf.constant([np.array([1, 2], np.int64), [3, 4]]), [[1, 2], [3, 4]], tf.int32)
+
+
+def test_python_bools_convert_as_tf_does():
+    eq(tf.constant(True, tf.float32), 1.0, tf.float32)
+    eq(tf.constant([True, False], tf.float64), [1, 0], tf.float64)
+    eq(tf.constant(True, tf.complex128), 1, tf.complex128)
+    eq(tf.constant([True, 1], tf.int32), [1, 1], tf.int32)
+    for dtype in (tf.int8, tf.uint8, tf.int16, tf.uint32, tf.complex64):
+        with pytest.raises(TypeError):
+            tf.constant(True, dtype)
+    with pytest.raises(TypeError):
+        tf.constant([np.True_, np.False_], tf.int32)
+    eq(tf.constant([], tf.bool), np.zeros(0, bool), tf.bool)
+    eq(tf.constant([[], []], tf.int8), np.zeros((2, 0)), tf.int8)
+
+
+def test_mixed_and_unsupported_python_values_are_value_errors():
+    for value in ([True, 1], [True, 1.5], [1, 1j], [2.5, 1j], [1, None], [1.0, "a"]):
+        with pytest.raises(ValueError, match="mixed types"):
+            tf.constant(value)
+    with pytest.raises(ValueError, match="mixed types"):
+        tf.constant([True, 1.5], tf.int32)
+    eq(tf.constant([1, True]), [1, 1], tf.int32)
+    eq(tf.constant([True, 1.5], tf.float32), [1, 1.5], tf.float32)
+    for value in (None, {"a": 1}, object()):
+        with pytest.raises(ValueError, match="unsupported type"):
+            tf.convert_to_tensor(value)
+
+
+def test_lists_of_tensors_stack_with_gradients_and_the_first_tensors_dtype():
+    w = tf.Variable([1.0, 2.0])
+    with tf.GradientTape(persistent=True) as tape:
+        a = tf.convert_to_tensor([w[0], w[1] * 3.0])
+        b = tf.reduce_sum([tf.reduce_sum(w ** 2), w[0]])
+        c = tf.convert_to_tensor([[w[0], 1.0], [2.0, w[1]]])
+        d = tf.convert_to_tensor([w[0], w[1]], dtype=tf.float64)  # another dtype: values only, as in TF
+    np.testing.assert_array_equal(val(tape.gradient(a, w)), [1.0, 3.0])
+    np.testing.assert_array_equal(val(tape.gradient(b, w)), [3.0, 4.0])
+    np.testing.assert_array_equal(val(tape.gradient(c, w)), [1.0, 1.0])
+    assert tape.gradient(d, w) is None and d.dtype == tf.float64
+    f64 = tf.constant(1.0, tf.float64)
+    eq(tf.convert_to_tensor([2.0, f64]), [2, 1], tf.float64)
+    eq(tf.convert_to_tensor([np.float32(1), f64]), [1, 1], tf.float64)
+    with pytest.raises(TypeError):
+        tf.convert_to_tensor([1.5, tf.constant(2)])
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        tf.convert_to_tensor([tf.constant(1.0), f64])
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        tf.convert_to_tensor([tf.zeros([2]), [1.0, 2.0, 3.0]])
+
+
+def test_constant_of_a_tensor_with_another_dtype_is_a_type_error():
+    with pytest.raises(TypeError, match="Expected tensor"):
+        tf.constant(tf.constant(1.0), dtype=tf.float64)
+    eq(tf.constant(tf.Variable(1.5), dtype=tf.int32), 1, tf.int32)  # Variables are cast, as in TF
+    eq(tf.constant(tf.constant([1.0]), dtype=tf.float32), [1], tf.float32)
+
+
+# --- tf_compat audit: Variable writes -----------------------------------------------------------------------
+def test_assign_returns_the_variable_shown_as_unread_variable():
+    a = tf.Variable([2.0, 3.0])
+    r = a.assign([1, 2])
+    assert repr(r) == ("<tapegrad.Variable 'UnreadVariable' shape=(2,) dtype=float32, "
+                       "numpy=array([1., 2.], dtype=float32)>")
+    assert r.name == "UnreadVariable" and a.name == "Variable:0"
+    a.assign([7.0, 8.0])
+    np.testing.assert_array_equal(r.numpy(), [7.0, 8.0])  # reads the variable
+    r.assign_add([1.0, 1.0])
+    np.testing.assert_array_equal(a.numpy(), [8.0, 9.0])
+    assert a.assign([0.0, 0.0], read_value=False) is None
+    assert a.assign_sub([1.0, 1.0], read_value=False) is None
+    eq(a.assign_add([3.0, 3.0]) * 2, [4.0, 4.0], tf.float32)
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(a.assign([1.0, 2.0]) * 3.0)
+    np.testing.assert_array_equal(val(tape.gradient(y, a)), [3.0, 3.0])
+
+
+def test_assign_add_and_sub_need_the_variables_shape():
+    v = tf.Variable(tf.ones([2, 3]))
+    for op in (v.assign_add, v.assign_sub):
+        with pytest.raises(tf.errors.InvalidArgumentError, match="shapes must be equal"):
+            op(1.0)
+        with pytest.raises(tf.errors.InvalidArgumentError):
+            op(tf.ones([3]))
+    np.testing.assert_array_equal(v.numpy(), np.ones([2, 3]))
+
+
+def test_variable_scatter_methods():
+    v = tf.Variable([1.0, 2.0, 3.0, 4.0])
+    v.scatter_update(tf.IndexedSlices(tf.constant([10.0, 30.0]), tf.constant([0, 2])))
+    v.scatter_add(tf.IndexedSlices(tf.constant([1.0, 1.0]), tf.constant([1, 1])))
+    v.scatter_sub(tf.IndexedSlices(tf.constant([5.0]), tf.constant([3])))
+    np.testing.assert_array_equal(v.numpy(), [10.0, 4.0, 30.0, -1.0])
+    v.scatter_max(tf.IndexedSlices(tf.constant([100.0, -100.0]), tf.constant([0, 1])))
+    v.scatter_min(tf.IndexedSlices(tf.constant([0.0]), tf.constant([2])))
+    v.scatter_mul(tf.IndexedSlices(tf.constant([2.0, 3.0]), tf.constant([1, 1])))
+    v.scatter_div(tf.IndexedSlices(tf.constant([4.0]), tf.constant([0])))
+    np.testing.assert_array_equal(v.numpy(), [25.0, 24.0, 0.0, -1.0])
+    m = tf.Variable([[1, 2], [3, 4], [5, 6]])
+    r = m.scatter_nd_update([[0, 1], [2, 0]], [20, 50])
+    m.scatter_nd_add([[1, 1]], [100])
+    m.scatter_nd_sub([[1, 0]], [3])
+    np.testing.assert_array_equal(m.numpy(), [[1, 20], [0, 104], [50, 6]])
+    assert r.name == "UnreadVariable"
+    eq(m.sparse_read([2, 0]), [[50, 6], [1, 20]], tf.int32)
+    eq(m.gather_nd([[1, 1]]), [104], tf.int32)
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        m.scatter_nd_update([[5, 0]], [1])
+
+
+def test_slice_of_a_variable_assigns_into_it():
+    v = tf.Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    v[0, 1].assign(20.0)
+    v[1].assign([7.0, 8.0, 9.0])
+    v[:, 2].assign([0.0, 0.0])
+    r = v[::-1, 0].assign([100.0, 200.0])
+    np.testing.assert_array_equal(v.numpy(), [[200.0, 20.0, 0.0], [100.0, 8.0, 0.0]])
+    np.testing.assert_array_equal(r.numpy(), v.numpy())
+    v[0].assign(5.0)  # a scalar broadcasts to the slice
+    v[tf.newaxis, 1].assign([[1.0, 2.0, 3.0]])
+    np.testing.assert_array_equal(v.numpy(), [[5.0, 5.0, 5.0], [1.0, 2.0, 3.0]])
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        v[0].assign([1.0, 2.0])
+    with pytest.raises(ValueError):  # dtype conversion as for assign
+        v[0].assign(tf.constant([1, 2, 3]))
+    with tf.GradientTape() as tape:  # the slice is still an ordinary, differentiable read
+        y = tf.reduce_sum(v[0] * 3.0)
+    np.testing.assert_array_equal(val(tape.gradient(y, v)), [[3.0, 3.0, 3.0], [0.0, 0.0, 0.0]])
+
+
+def test_variable_names_take_the_name_scope():
+    with tf.name_scope("a"):
+        v = tf.Variable(1.0, name="v")
+        u = tf.Variable(1.0)
+        with tf.name_scope("b"):
+            w = tf.Variable(1.0, name="w")
+    assert (v.name, u.name, w.name, tf.Variable(1.0, name="x").name) == ("a/v:0", "a/Variable:0", "a/b/w:0", "x:0")
+
+
+def test_equality_of_shapes_that_do_not_broadcast_is_a_scalar():
+    a, b = tf.constant([1, 2]), tf.constant([1, 2, 3])
+    eq(a == b, False, tf.bool)
+    eq(a != b, True, tf.bool)
+    eq(tf.Variable([1, 2]) == b, False, tf.bool)
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        tf.equal(a, b)
+    with pytest.raises(tf.errors.InvalidArgumentError):  # dtypes still must match
+        a == tf.constant([1.0, 2.0])

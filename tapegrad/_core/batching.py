@@ -311,7 +311,17 @@ _BROADCAST_SAFE = (
     "squared_difference", "subtract", "svd", "tan", "tanh", "weighted_cross_entropy_with_logits", "where",
     "xdivy", "xlogy",
     # tapegrad.math extras and special functions
-    "mul_no_nan", "xlog1py", "zeta", "digamma", "lgamma", "erfc", "erfinv", "ndtri", "bessel_i0e", "bessel_i1e")
+    "mul_no_nan", "xlog1py", "zeta", "digamma", "lgamma", "erfc", "erfinv", "ndtri", "bessel_i0e", "bessel_i1e",
+    # linalg_extra (rules that broadcast the primal matrices against the cotangent's batch)
+    "cross", "eig", "matrix_exponential", "matrix_square_root", "tridiagonal_solve",
+    # array_extra (rules that gather along the cotangent's leading axes)
+    "dynamic_partition", "dynamic_stitch",
+    # special_extra (elementwise)
+    "betainc", "igamma", "igammac", "nextafter",
+    # nn_more (rules that broadcast the saved gradient / averaging matrix against the cotangent)
+    "ctc_loss", "isotonic_regression",
+    # fft (rules are transforms over the innermost axes)
+    "fft", "irfft", "rfft")
 
 
 def _plus_one(v, nd):

@@ -19,6 +19,8 @@ class IndexedSlices:
         self._values = values
         self._indices = indices
         self._dense_shape = None if dense_shape is None else tuple(int(d) for d in dense_shape)
+        # TF's gradients give an int32 shape; a shape tensor given by the caller keeps its dtype
+        self._shape_dtype = str(getattr(dense_shape, "dtype", "int32"))
 
     values = property(lambda self: self._values)
     indices = property(lambda self: self._indices)
@@ -27,7 +29,10 @@ class IndexedSlices:
     @property
     def dense_shape(self):
         import numpy as np
-        return None if self._dense_shape is None else Tensor(np.asarray(self._dense_shape, dtype=np.int64))
+        if self._dense_shape is None:
+            return None
+        dtype = np.int64 if "int64" in self._shape_dtype else np.int32
+        return Tensor(np.asarray(self._dense_shape, dtype=dtype))
 
     @property
     def shape(self):
@@ -48,8 +53,8 @@ class IndexedSlices:
         return IndexedSlices(negative(self._values), self._indices, self._dense_shape)
 
     def __repr__(self):
-        return (f"IndexedSlices(indices={self._indices!r}, values={self._values!r}, "
-                f"dense_shape={self.dense_shape!r})")
+        shape = "" if self._dense_shape is None else f", dense_shape={self.dense_shape!s}"
+        return f"IndexedSlices(indices={self._indices!s}, values={self._values!s}{shape})"
 
 
 def combine(a, b):

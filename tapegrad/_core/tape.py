@@ -127,7 +127,8 @@ class GradientTape:
             targets mean the gradient of their sum.
           sources: a Tensor, Variable or nest of them; the result has this structure.
           output_gradients: optional cotangents, one per flattened target
-            (None entries mean ones); shapes and dtypes must match the targets.
+            (None entries mean ones); each must have its target's dtype and
+            (or broadcast to) its target's shape.
           unconnected_gradients: 'none' (default) or 'zero' for sources that the
             target does not depend on.
 
@@ -136,7 +137,9 @@ class GradientTape:
 
         Raises:
           RuntimeError: a non-persistent tape was already used.
-          ValueError: malformed ``output_gradients`` or ``unconnected_gradients``.
+          ValueError: an unknown ``unconnected_gradients``.
+          InvalidArgumentError: an output gradient of another dtype or shape (as TF's backward ops).
+          TypeError, AttributeError: a target or source that is not a Tensor or Variable (TF's types).
         """
         if self._entries is None:
             raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of "
@@ -290,7 +293,8 @@ class GradientTape:
         t = _single_target(target, "batch_jacobian")
         _unconnected(unconnected_gradients)
         if not isinstance(source, (Tensor, Variable)):
-            raise _TargetError(f"batch_jacobian: source must be a Tensor or Variable, got {type(source).__name__}.")
+            raise AttributeError(f"'{type(source).__name__}' object has no attribute 'shape': batch_jacobian's "
+                                 "source must be a Tensor or Variable.")
         ys, xs = t._value.shape, source._value.shape
         for s in (ys, xs):
             if len(s) < 2:
@@ -364,27 +368,32 @@ def _unconnected(value):
                          "(tapegrad.UnconnectedGradients.NONE / ZERO).") from None
 
 
+def _not_a_tensor(x):
+    """TF's error for a non-tensor gradient target or source: a TypeError for None and strings (taken for a
+    dtype), an AttributeError for other objects."""
+    if x is None or isinstance(x, (str, bytes)):
+        return TypeError(f"Cannot convert the argument `type_value`: {x!r} to a TensorFlow DType. "
+                         "GradientTape targets and sources must be Tensors or Variables.")
+    return AttributeError(f"'{type(x).__name__}' object has no attribute '_id': GradientTape targets and sources "
+                          "must be Tensors or Variables.")
+
+
 def _as_target(t):
     if isinstance(t, Variable):
         return t._read()
     if not isinstance(t, Tensor):
-        raise ValueError(f"GradientTape.gradient target must be a Tensor or Variable, got {t!r} of type "
-                         f"{type(t).__name__}.")
+        raise _not_a_tensor(t)
     if t._value.dtype not in _TRAINABLE:
         warnings.warn(f"The dtype of the target tensor must be floating (e.g. tf.float32) when calling "
                       f"GradientTape.gradient, got {t.dtype!r}", stacklevel=3)
     return t
 
 
-class _TargetError(TypeError, AttributeError):
-    """A jacobian target that is not a single tensor (TF fails with an AttributeError there)."""
-
-
 def _single_target(target, what):
     if not isinstance(target, (Tensor, Variable)):
-        raise _TargetError(f"GradientTape.{what} differentiates a single Tensor or Variable, got "
-                           f"{type(target).__name__}: for several targets, stack them or call {what} once per "
-                           "target.")
+        raise AttributeError(f"'{type(target).__name__}' object has no attribute 'shape': GradientTape.{what} "
+                             f"differentiates a single Tensor or Variable; for several targets, stack them or call "
+                             f"{what} once per target.")
     return _as_target(target)
 
 
@@ -393,8 +402,7 @@ def _source_ids(flat_sources):
     ids = []
     for s in flat_sources:
         if not isinstance(s, (Tensor, Variable)):
-            raise ValueError(f"GradientTape.gradient sources must be Tensors or Variables, got {s!r} "
-                             f"of type {type(s).__name__}.")
+            raise _not_a_tensor(s)
         if s._value.dtype not in _TRAINABLE:
             warnings.warn(f"The dtype of the source tensor must be floating (e.g. tf.float32) when "
                           f"calling GradientTape.gradient, got {s.dtype!r}", stacklevel=3)
@@ -405,29 +413,37 @@ def _source_ids(flat_sources):
 
 
 def _seeds(targets, output_gradients):
-    """(id, cotangent) for each target: ones, or the validated output gradient."""
-    from ..ops.array import ones_like
-    if output_gradients is None:
-        ogs = [None] * len(targets)
-    else:
-        ogs = nest.flatten(output_gradients)
-        if len(ogs) != len(targets):
-            raise ValueError(f"output_gradients has {len(ogs)} entries but target has {len(targets)}: "
-                             "pass one per (flattened) target, or None for ones.")
+    """(id, cotangent) for each target: ones, or its output gradient.
+
+    As in TF, output gradients pair with the flattened targets in order (missing ones are ones, extra ones
+    are ignored) and broadcast to their target's shape; another shape or dtype is an InvalidArgumentError.
+    """
+    from .. import errors
+    from ..ops.array import broadcast_to, ones_like
+    ogs = [] if output_gradients is None else nest.flatten(output_gradients)
+    ogs = (ogs + [None] * len(targets))[:len(targets)]
     seeds = []
-    for k, (t, og) in enumerate(zip(targets, ogs)):
+    for t, og in zip(targets, ogs):
         if t._value.dtype not in _TRAINABLE:
             continue
         if og is None:
             og = ones_like(t)
         else:
-            try:
-                og = convert_to_tensor(og, dtype=t.dtype)
-            except (TypeError, ValueError) as e:
-                raise ValueError(f"output_gradients[{k}] must have the target's dtype {t.dtype.name}: {e}") from None
+            og = og._read() if isinstance(og, Variable) else og
+            og = og if isinstance(og, Tensor) else convert_to_tensor(og, dtype_hint=t.dtype)
+            if og.dtype is not t.dtype:
+                raise errors.InvalidArgumentError(None, "Mul", (
+                    f"cannot compute Mul as input #1(zero-based) was expected to be a {og.dtype.name} tensor but "
+                    f"is a {t.dtype.name} tensor [Op:Mul]: output_gradients must have their target's dtype."))
             if og._value.shape != t._value.shape:
-                raise ValueError(f"output_gradients[{k}] has shape {og.shape} but target {k} has shape "
-                                 f"{t.shape}; they must be equal.")
+                try:
+                    if np.broadcast_shapes(og._value.shape, t._value.shape) != t._value.shape:
+                        raise ValueError
+                except ValueError:
+                    raise errors.InvalidArgumentError(None, "Mul", (
+                        f"Incompatible shapes: {list(og._value.shape)} vs. {list(t._value.shape)} [Op:Mul]: an "
+                        "output gradient must have (or broadcast to) its target's shape.")) from None
+                og = broadcast_to(og, t._value.shape)
         seeds.append((t._id, og))
     return seeds
 

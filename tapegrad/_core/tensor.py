@@ -77,6 +77,8 @@ class Tensor:
     # --- Python protocol -----------------------------------------------
     def __array__(self, dtype=None, copy=None):
         """A read-only view of the value (a copy with ``copy=True`` or a dtype change)."""
+        if _state.graph is not None:
+            _graph_check(self, "array")
         a = np.asarray(self._value)
         if copy or (dtype is not None and np.dtype(dtype) != a.dtype):
             return a.astype(a.dtype if dtype is None else dtype, copy=True)
@@ -101,12 +103,16 @@ class Tensor:
         return int(self._value)
 
     def __index__(self):
+        if _state.graph is not None:
+            _graph_check(self, "index")
         if self._value.ndim != 0 or self._value.dtype.kind not in "iu":
             raise TypeError(f"Only integer scalar tensors can be used as an index; got shape "
                             f"{self.shape} and dtype {self.dtype.name}.")
         return int(self._value)
 
     def __complex__(self):
+        if _state.graph is not None:
+            _graph_check(self, "complex")
         return complex(self._value)
 
     def __len__(self):
@@ -228,7 +234,7 @@ class Variable:
         self._id = _next_id()
         self._cache = None
         self._trainable = True if trainable is None else bool(trainable)
-        self._name = (name or "Variable") + ":0"
+        self._name = _scope_prefix() + (name or "Variable") + ":0"
         self._validate_shape = validate_shape
         self._constraint = constraint
         if _state.graph is not None:
@@ -268,23 +274,134 @@ class Variable:
     def _operand(self, value):
         return convert_to_tensor(value, dtype=self.dtype)._value
 
+    def _delta(self, delta, op):
+        """``delta`` as an operand of ``assign_add``/``assign_sub``: TF requires the variable's exact shape."""
+        d = self._operand(delta)
+        if d.shape != self._value.shape:
+            from .. import errors
+            name = "AssignAddVariableOp" if op == "assign_add" else "AssignSubVariableOp"
+            raise errors.InvalidArgumentError(None, name, (
+                f"Cannot update variable with shape {list(self._value.shape)} using a Tensor with shape "
+                f"{list(d.shape)}, shapes must be equal. [Op:{name}]"))
+        return d
+
     def assign(self, value, use_locking=False, name=None, read_value=True):
-        """Replaces the value; returns the variable."""
+        """Replaces the value; returns the variable (shown as TF's 'UnreadVariable'), None if not read_value."""
         if _state.graph is not None:
             return _state.graph.assign(self, value, "assign")
-        return self._set(self._operand(value), "assign")
+        self._set(self._operand(value), "assign")
+        return _UnreadVariable(self) if read_value else None
 
     def assign_add(self, delta, use_locking=False, name=None, read_value=True):
-        """Adds ``delta`` to the value; returns the variable."""
+        """Adds ``delta`` (of the variable's shape) to the value; returns the variable as ``assign`` does."""
         if _state.graph is not None:
             return _state.graph.assign(self, delta, "assign_add")
-        return self._set(self._value + self._operand(delta), "assign_add")
+        self._set(self._value + self._delta(delta, "assign_add"), "assign_add")
+        return _UnreadVariable(self) if read_value else None
 
     def assign_sub(self, delta, use_locking=False, name=None, read_value=True):
-        """Subtracts ``delta`` from the value; returns the variable."""
+        """Subtracts ``delta`` (of the variable's shape) from the value; returns the variable as ``assign`` does."""
         if _state.graph is not None:
             return _state.graph.assign(self, delta, "assign_sub")
-        return self._set(self._value - self._operand(delta), "assign_sub")
+        self._set(self._value - self._delta(delta, "assign_sub"), "assign_sub")
+        return _UnreadVariable(self) if read_value else None
+
+    # --- sparse reads and updates (TF's ResourceVariable methods) --------
+    def sparse_read(self, indices, name=None):
+        """``gather(variable, indices)``."""
+        from ..ops.array import gather
+        return gather(self, indices)
+
+    def gather_nd(self, indices, name=None):
+        """``gather_nd(variable, indices)``."""
+        from ..ops.array import gather_nd
+        return gather_nd(self, indices)
+
+    def _scatter(self, op, indices, updates):
+        from ..ops import indexing
+        new = getattr(indexing, "tensor_scatter_nd_" + op)(self, indices, convert_to_tensor(updates, self.dtype))
+        return self.assign(new)
+
+    def _scatter_rows(self, op, sparse_delta):
+        from ..ops.array import expand_dims
+        if not type(sparse_delta).__name__ == "IndexedSlices":
+            raise TypeError(f"sparse_delta is not IndexedSlices: {sparse_delta}")
+        return self._scatter(op, expand_dims(convert_to_tensor(sparse_delta.indices), -1), sparse_delta.values)
+
+    def _scatter_rows_ufunc(self, ufunc, sparse_delta):
+        idx = np.asarray(convert_to_tensor(sparse_delta.indices)._value)
+        new = np.array(self._value, copy=True)
+        ufunc.at(new, idx, np.asarray(convert_to_tensor(sparse_delta.values, self.dtype)._value))
+        return self.assign(new)
+
+    def scatter_update(self, sparse_delta, use_locking=False, name=None):
+        """Replaces the rows ``sparse_delta.indices`` by ``sparse_delta.values`` (an IndexedSlices)."""
+        return self._scatter_rows("update", sparse_delta)
+
+    def scatter_add(self, sparse_delta, use_locking=False, name=None):
+        """Adds ``sparse_delta.values`` to the rows ``sparse_delta.indices`` (duplicates accumulate)."""
+        return self._scatter_rows("add", sparse_delta)
+
+    def scatter_sub(self, sparse_delta, use_locking=False, name=None):
+        """Subtracts ``sparse_delta.values`` from the rows ``sparse_delta.indices``."""
+        return self._scatter_rows("sub", sparse_delta)
+
+    def scatter_max(self, sparse_delta, use_locking=False, name=None):
+        """Rows become the maximum of themselves and ``sparse_delta.values``."""
+        return self._scatter_rows("max", sparse_delta)
+
+    def scatter_min(self, sparse_delta, use_locking=False, name=None):
+        """Rows become the minimum of themselves and ``sparse_delta.values``."""
+        return self._scatter_rows("min", sparse_delta)
+
+    def scatter_mul(self, sparse_delta, use_locking=False, name=None):
+        """Multiplies the rows ``sparse_delta.indices`` by ``sparse_delta.values`` (eager only)."""
+        return self._scatter_rows_ufunc(np.multiply, sparse_delta)
+
+    def scatter_div(self, sparse_delta, use_locking=False, name=None):
+        """Divides the rows ``sparse_delta.indices`` by ``sparse_delta.values`` (eager only)."""
+        return self._scatter_rows_ufunc(np.divide if self.dtype.is_floating else np.floor_divide, sparse_delta)
+
+    def scatter_nd_update(self, indices, updates, name=None):
+        """``assign(tensor_scatter_nd_update(variable, indices, updates))``."""
+        return self._scatter("update", indices, updates)
+
+    def scatter_nd_add(self, indices, updates, name=None):
+        """``assign(tensor_scatter_nd_add(variable, indices, updates))``."""
+        return self._scatter("add", indices, updates)
+
+    def scatter_nd_sub(self, indices, updates, name=None):
+        """``assign(tensor_scatter_nd_sub(variable, indices, updates))``."""
+        return self._scatter("sub", indices, updates)
+
+    def scatter_nd_max(self, indices, updates, name=None):
+        """``assign(tensor_scatter_nd_max(variable, indices, updates))``."""
+        return self._scatter("max", indices, updates)
+
+    def scatter_nd_min(self, indices, updates, name=None):
+        """``assign(tensor_scatter_nd_min(variable, indices, updates))``."""
+        return self._scatter("min", indices, updates)
+
+    def _assign_slice(self, key, value):
+        """``variable[key].assign(value)``: the slice's elements replaced (``value`` broadcasts to the slice)."""
+        from .. import errors
+        from ..ops import array, indexing
+        value = convert_to_tensor(value, dtype=self.dtype)
+        shape = self._value.shape
+        positions = array.getitem(Tensor(np.arange(int(np.prod(shape)), dtype=np.int64).reshape(shape)), key)
+        target = positions._value.shape
+        try:
+            np.broadcast_shapes(value._value.shape, target)
+            if np.broadcast_shapes(value._value.shape, target) != target:
+                raise ValueError
+        except ValueError:
+            raise errors.InvalidArgumentError(None, "ResourceStridedSliceAssign", (
+                f"sliced l-value shape {list(target)} does not match r-value shape {list(value._value.shape)}. "
+                "Automatic broadcasting not yet implemented. [Op:ResourceStridedSliceAssign]")) from None
+        flat = indexing.tensor_scatter_nd_update(
+            array.reshape(self, [-1]), array.reshape(positions, [-1, 1]),
+            array.reshape(array.broadcast_to(value, target), [-1]))
+        return self.assign(array.reshape(flat, shape))
 
     # --- introspection -------------------------------------------------
     dtype = property(lambda self: _dt.from_numpy(self._value.dtype))
@@ -324,6 +441,59 @@ class Variable:
     __str__ = __repr__
 
 
+class _UnreadVariable(Variable):
+    """What ``assign*`` returns in TF eager: the same variable (reads and writes go to it), shown as
+    ``<tf.Variable 'UnreadVariable' ...>``."""
+
+    def __init__(self, parent):  # noqa: D107 - shares all state with ``parent``
+        self.__dict__["_parent"] = parent
+
+    def _delegate(name):  # noqa: N805 - a class-body helper
+        return property(lambda self: getattr(self._parent, name),
+                        lambda self, value: setattr(self._parent, name, value))
+
+    _value = _delegate("_value")
+    _id = _delegate("_id")
+    _cache = _delegate("_cache")
+    _trainable = _delegate("_trainable")
+    _validate_shape = _delegate("_validate_shape")
+    _constraint = _delegate("_constraint")
+    _name = property(lambda self: "UnreadVariable")
+    del _delegate
+
+    def _read(self):
+        return self._parent._read()
+
+    def _set(self, value, op):
+        self._parent._set(value, op)
+        return self
+
+
+class _VariableSlice(Tensor):
+    """``variable[key]``: a Tensor with TF's ``.assign(value)`` that writes the slice into the variable."""
+
+    __slots__ = ("_variable", "_key")
+
+    def assign(self, value, use_locking=None, name=None):
+        return self._variable._assign_slice(self._key, value)
+
+
+def _variable_getitem(var, key):
+    from ..ops.array import getitem
+    t = getitem(var, key)
+    if type(t) is not Tensor:
+        return t
+    s = _VariableSlice.__new__(_VariableSlice)
+    s._value, s._id, s._variable, s._key = t._value, t._id, var, key
+    return s
+
+
+def _scope_prefix():
+    """The open ``name_scope`` (``'outer/inner/'``, or ``''``): TF prefixes variable names with it."""
+    from ..ops.framework import _scopes
+    return _scopes.stack[-1]
+
+
 def _notify_read(var):
     for tape in _state.tapes:
         tape._variable_accessed(var)
@@ -334,11 +504,11 @@ def _notify_read(var):
 # --- conversion ---------------------------------------------------------------
 
 def _compatible(want, have):
-    """TF's rule for casting a non-tensor value to a requested dtype."""
+    """TF's rule for casting a value of dtype ``have`` (inferred from Python/NumPy data) to ``want``."""
     if want is have:
         return True
     if want.is_integer:
-        return have.is_integer or have.is_bool
+        return have.is_integer
     if want.is_floating:
         return have.is_floating or have.is_integer
     if want.is_complex:
@@ -346,17 +516,84 @@ def _compatible(want, have):
     return False
 
 
-def _python_dtype(value):
-    """The dtype TF infers for a Python scalar or (nested) list of them."""
-    if isinstance(value, bool):
-        return _dt.bool
-    if isinstance(value, numbers.Integral):
-        return _dt.int32 if -2**31 <= value < 2**31 else _dt.int64
-    if isinstance(value, numbers.Real):
-        return _dt.float32
-    if isinstance(value, numbers.Complex):
-        return _dt.complex128
+# Kinds of Python/NumPy leaves in TF's sequence conversion: 'b' Python bool, 'B' NumPy bool, 'i' integer
+# (Python or NumPy), 'f' float, 'c' complex. Requested dtypes with a direct converter in TF's
+# py_seq_tensor.cc accept the kinds below, element by element; any other requested dtype converts the
+# inferred dtype when ``_compatible`` allows (so Python True becomes float32 but not int8, as in TF).
+_DIRECT = {_dt.int32: "bi", _dt.int64: "bi", _dt.uint64: "bi", _dt.float16: "bif", _dt.float32: "bif",
+           _dt.float64: "bif", _dt.complex128: "bifc"}
+_PY_KINDS = {bool: "b", int: "i", float: "f", complex: "c"}
+_NP_KINDS = {"b": "B", "i": "i", "u": "i", "f": "f", "c": "c"}
+
+
+def _kind(leaf):
+    """The conversion kind of a leaf, or None when it is not a number."""
+    k = _PY_KINDS.get(type(leaf))
+    if k is not None:
+        return k
+    if isinstance(leaf, (np.ndarray, np.generic)):
+        dt = _dt._NP.get(leaf.dtype)
+        return None if dt is None else ("f" if dt._kind == "f" else _NP_KINDS.get(dt._kind))
+    if isinstance(leaf, bool):
+        return "b"
+    for abc, k in ((numbers.Integral, "i"), (numbers.Real, "f"), (numbers.Complex, "c")):
+        if isinstance(leaf, abc):
+            return k
     return None
+
+
+def _flatten_list(value):
+    """The leaves of nested lists/tuples in order (NumPy arrays are leaves)."""
+    out = []
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, (list, tuple)):
+            stack.extend(reversed(v))
+        else:
+            out.append(v)
+    return out
+
+
+def _unsupported(value):
+    if isinstance(value, (str, bytes)):
+        return TypeError(f"Failed to convert {value!r} to Tensor: string tensors are not supported by tapegrad.")
+    return ValueError(f"Attempt to convert a value ({value!r}) with an unsupported type ({type(value)}) to a Tensor.")
+
+
+def _check_numbers(flat, kinds, value):
+    """Raises TF's error for leaves that are not numbers (strings are unsupported by tapegrad)."""
+    if None in kinds:
+        bad = next(v for v in flat if _kind(v) is None)
+        if _kind(flat[0]) is None and all(isinstance(v, (str, bytes)) for v in flat):
+            raise _unsupported(bad)
+        if not isinstance(value, (list, tuple)):
+            raise _unsupported(value)
+        raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
+
+
+def _mixed(first, kinds):
+    """Whether TF's inference rejects the leaves: bools followed by numbers, reals followed by complexes."""
+    return (first in "bB" and not kinds <= {"b", "B"}) or (first in "if" and "c" in kinds)
+
+
+def _infer(flat, kinds, value):
+    """TF's dtype for Python/NumPy data: the first number decides; ints widen to float32 (int32 may widen
+    to int64 by value, in ``_from_python``); a NumPy float first keeps its precision."""
+    if not flat:
+        return _dt.float32
+    _check_numbers(flat, kinds, value)
+    first = _kind(flat[0])
+    if _mixed(first, kinds):
+        raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
+    if first in "bB":
+        return _dt.bool
+    if first == "c":
+        return _dt.complex128
+    if first == "i":
+        return _dt.float32 if "f" in kinds else _dt.int32
+    leaf = flat[0]
+    return _dt.from_numpy(leaf.dtype) if isinstance(leaf, (np.ndarray, np.generic)) else _dt.float32
 
 
 def _int64_or_uint64(flat, dtype, value):
@@ -374,50 +611,40 @@ def _int64_or_uint64(flat, dtype, value):
     return wide
 
 
-def _from_python(value, dtype):
-    if isinstance(value, (list, tuple)):
-        flat = _flatten_list(value)
-        if any(isinstance(v, (Tensor, Variable)) for v in flat):
-            value = _nested_numpy(value)
-        wide = _int64_or_uint64(flat, dtype, value)
-        try:
-            arr = np.array(value, dtype=wide if dtype is not None and dtype.is_integer else None)
-        except (ValueError, TypeError) as e:
-            if dtype is not None and dtype.is_integer:
-                raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}") from None
-            raise ValueError(f"Can't convert non-rectangular Python sequence to Tensor: {e}") from None
-        if arr.dtype.kind in "OUS":
-            raise TypeError(f"Failed to convert elements of {value!r} to Tensor: only numbers, bools "
-                            "and tensors are supported.")
-        kind = arr.dtype.kind
-        inferred = {"b": _dt.bool, "f": _dt.float32, "c": _dt.complex128}.get(kind)
-        if inferred is None:  # integers
-            inferred = _dt.int32 if arr.size == 0 or (arr.min() >= -2**31 and arr.max() < 2**31) else _dt.int64
-        if kind in "iu" and any(isinstance(v, float) for v in flat):
-            inferred = _dt.float32
+def _from_python(value, dtype, flat=None):
+    """A NumPy array for a Python scalar, nested list/tuple (NumPy leaves allowed) with TF's dtype rules.
+
+    ``flat`` (the leaves, when the caller has them) may hold Tensors: they count as values of any kind.
+    """
+    if flat is None:
+        flat = _flatten_list(value) if isinstance(value, (list, tuple)) else [value]
+    numbers_ = [v for v in flat if not isinstance(v, (Tensor, Variable))]
+    kinds = {_kind(v) for v in numbers_}
+    direct = _DIRECT.get(dtype)
+    if direct is not None:  # TF converts element by element; mixing is an error only for leaves it refuses
+        _check_numbers(numbers_, kinds, value)
+        if not kinds <= set(direct):
+            if numbers_ and _mixed(_kind(numbers_[0]), kinds):
+                raise ValueError("Can't convert Python sequence with mixed types to Tensor.")
+            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+        target = dtype
+    elif not numbers_:  # [] (or only tensors): any requested dtype, else float32
+        target = dtype if dtype is not None else _dt.float32
     else:
-        inferred = _python_dtype(value)
-        if inferred is None:
-            raise TypeError(f"Failed to convert object of type {type(value)} to Tensor. Contents: {value!r}. "
-                            "Consider casting elements to a supported type.")
-        arr = np.asarray(value, dtype=_int64_or_uint64([value], dtype, value) if inferred.is_integer else None)
-    if dtype is None:
-        dtype = inferred
-    elif dtype is not inferred and not _compatible(dtype, inferred):
-        raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
-    return arr.astype(dtype._np, copy=False)
-
-
-def _flatten_list(value):
-    out = []
-    stack = [value]
-    while stack:
-        v = stack.pop()
-        if isinstance(v, (list, tuple)):
-            stack.extend(v)
-        else:
-            out.append(v)
-    return out
+        inferred = _infer(numbers_, kinds, value)
+        if dtype is not None and dtype is not inferred and not _compatible(dtype, inferred):
+            raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
+        target = dtype if dtype is not None else inferred
+    if isinstance(value, (list, tuple)):
+        value = _nested_numpy(value)
+    build = _int64_or_uint64(flat, dtype, value) if target.is_integer else None
+    try:
+        arr = np.array(value, dtype=build)
+    except (ValueError, TypeError) as e:
+        raise ValueError(f"Can't convert non-rectangular Python sequence to Tensor: {e}") from None
+    if dtype is None and target is _dt.int32 and arr.size and (arr.min() < -2**31 or arr.max() >= 2**31):
+        target = _dt.int64
+    return arr.astype(target._np, copy=False)
 
 
 def _nested_numpy(value):
@@ -426,6 +653,28 @@ def _nested_numpy(value):
     if isinstance(value, (Tensor, Variable)):
         return np.asarray(value._value)
     return value
+
+
+def _pack(value, dtype):
+    """TF's auto-packing of a (nested) list holding tensors of ``dtype``: a differentiable ``stack``."""
+    from ..ops.array import stack
+    elems = []
+    for i, v in enumerate(value):
+        if isinstance(v, (Tensor, Variable)):
+            if v.dtype is not dtype:
+                from .. import errors
+                raise errors.InvalidArgumentError(None, "Pack", (
+                    f"cannot compute Pack as input #{i}(zero-based) was expected to be a {dtype.name} tensor "
+                    f"but is a {v.dtype.name} tensor [Op:Pack]"))
+            elems.append(v)
+        elif isinstance(v, (list, tuple)) and any(isinstance(u, (Tensor, Variable)) for u in _flatten_list(v)):
+            elems.append(_pack(v, dtype))
+        else:
+            elems.append(convert_to_tensor(v, dtype=dtype))
+    if not elems:
+        from .. import errors
+        raise errors.InvalidArgumentError(None, "Pack", "Pack of an empty list inside a list of tensors.")
+    return stack(elems)
 
 
 def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
@@ -471,12 +720,18 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
         if dtype is None or dtype is have:
             return Tensor(_own(np.array(value)))
         return Tensor(_own(np.asarray(value).astype(dtype._np)))  # TF casts NumPy values as astype does
+    flat = None
+    if isinstance(value, (list, tuple)):
+        flat = _flatten_list(value)
+        packed = next((v.dtype for v in flat if isinstance(v, (Tensor, Variable))), None)
+        if packed is not None and (dtype is None or dtype is packed):
+            return _pack(value, packed)  # lists of tensors stack, with gradients, as in TF
     if dtype is None and dtype_hint is not None:
         try:
-            return Tensor(_own(_from_python(value, _dt.as_dtype(dtype_hint))))
-        except TypeError:
+            return Tensor(_own(_from_python(value, _dt.as_dtype(dtype_hint), flat)))
+        except (TypeError, ValueError):
             pass
-    return Tensor(_own(_from_python(value, dtype)))
+    return Tensor(_own(_from_python(value, dtype, flat)))
 
 
 def _own(array):
@@ -487,12 +742,15 @@ def _own(array):
 def constant(value, dtype=None, shape=None, name="Const"):
     """Creates a constant tensor from a tensor-like value.
 
-    Unlike ``convert_to_tensor``, casts a Tensor/NumPy value to ``dtype`` when
-    TF's cast rules allow, and broadcasts or reshapes to ``shape`` when given.
+    Unlike ``convert_to_tensor``, casts a Variable or NumPy value to ``dtype`` (a Tensor of another
+    dtype is a TypeError, as in TF), and broadcasts or reshapes to ``shape`` when given.
 
     >>> tapegrad.constant([1, 2], dtype=tapegrad.float32)
     <tapegrad.Tensor: shape=(2,), dtype=float32, numpy=array([1., 2.], dtype=float32)>
     """
+    if isinstance(value, Tensor) and dtype is not None and value.dtype is not _dt.as_dtype(dtype):
+        raise TypeError(f"Expected tensor {value} with dtype {_dt.as_dtype(dtype)!r}, but got dtype "
+                        f"{value.dtype!r}.")  # TF casts Variables and NumPy values, not tensors
     if isinstance(value, (Tensor, Variable)):
         value = value.numpy()
     t = convert_to_tensor(value, dtype=dtype)

@@ -3,10 +3,13 @@
 ``tapegrad.cond`` with a symbolic predicate traces both branches into
 sub-graphs (a symbolic tensor of the enclosing graph used in a branch becomes
 an input of the ``cond`` equation) and the equation runs one of them. A branch
-the trace-time values do not take may fail on those values (an index out of
-range, a failed check): its sub-graph then raises that error when, and only
-when, it runs. ``tapegrad.while_loop`` traces ``cond`` and ``body`` once and
-the equation loops at run time.
+the trace-time values do not take may fail on those values with an op's error
+(an index out of range: an ``errors.OpError``): its sub-graph then raises
+``UntracedBranchError`` when, and only when, it runs, and ``function`` traces
+again for those values. Other errors (TypeError, ValueError: a structure or
+dtype mismatch) do not depend on the values and are raised at trace time, as
+TF does. ``tapegrad.while_loop`` traces ``cond`` and ``body`` once and the
+equation loops at run time.
 
 Gradients. The ``cond`` rule is a ``cond`` over the branches' gradients. A
 ``while_loop`` traced while a tape records also outputs the loop variables of
@@ -15,7 +18,10 @@ not the body's intermediates, which the backward pass recomputes); its rule is
 a reverse ``while_loop`` that replays the body under a tape for iteration
 ``i = n-1 .. 0``. Both rules are written with ``cond``/``while_loop`` and
 tapegrad ops, so they trace into graphs and differentiate again (higher order).
-Gradients of unconnected inputs are None, as in eager mode.
+Gradients of unconnected inputs are None, as in eager mode. The saved iterations'
+length changes from call to call without a new trace: the rules read them with
+``take_p``, whose gradient takes its shape from the history when the graph runs,
+and start sums with ``zeros_p``, zeros shaped like their input when it runs.
 """
 import weakref
 
@@ -26,9 +32,10 @@ from .._core import nest
 from .._core.context import state as _state
 from .._core.dispatch import _TRAINABLE, execute
 from .._core.primitive import Primitive
+from .._core.shape import TensorShape
 from .._core.tensor import Tensor, convert_to_tensor
 from .executor import Compiled
-from .tracer import Graph, Tracer, mark_effects, tracing
+from .tracer import Eqn, Graph, RetraceNeeded, Tracer, mark_effects, tracing
 
 DIFFERENTIABLE_VARIANT = weakref.WeakKeyDictionary()  # loop primitive -> its variant that saves iterations
 
@@ -51,7 +58,7 @@ class _Sub:
         return self._compiled
 
 
-class UntracedBranchError(errors.InvalidArgumentError):
+class UntracedBranchError(RetraceNeeded):
     """A sub-graph runs whose tracing failed on the trace-time values (``error``)."""
 
     def __init__(self, error):
@@ -62,44 +69,43 @@ class UntracedBranchError(errors.InvalidArgumentError):
 
 
 def _raise_impl(error, avals):
-    if _state.graph is not None:  # evaluated while tracing (a gradient replay): stand-in values
-        return tuple(np.zeros(s, d) for s, d in avals)
     raise UntracedBranchError(error)
 
 
-_raise_p = Primitive("raise_error", _raise_impl, differentiable=False, multiple_results=True, register=False)
+raise_p = Primitive("raise_error", _raise_impl, differentiable=False, multiple_results=True, register=False)
 
 
-def trace_subgraph(name, fn, args, taken=True, like=None):
+def trace_subgraph(name, fn, args, taken=True, like=None, dynamic=()):
     """Traces ``fn(*placeholders for args)`` as a sub-graph of the graph being traced.
 
-    If ``taken`` is False and tracing fails on the trace-time values, the
-    sub-graph raises that error when it runs; ``like`` (a _Sub) gives its
-    outputs' structure.
+    ``dynamic``: the positions of ``args`` whose shapes may change while the graph runs.
+
+    If ``taken`` is False and tracing fails with an op's error on the trace-time
+    values, the sub-graph raises that error when it runs; ``like`` (a _Sub)
+    gives its outputs' structure.
     """
     parent = _state.graph
     graph = Graph(name)
     sub = Tracer(graph, parent)
     placeholders = []
-    for a in args:
+    for k, a in enumerate(args):
         p = Tensor(a._value)
         sub.placeholder(p, name)
         placeholders.append(p)
+        if k in dynamic:
+            sub.mark_dynamic(p)
     try:
         with tracing(sub):
             try:
                 out = fn(*placeholders)
             finally:
                 sub.finish()
-    except Exception as e:
+    except errors.OpError as e:
         if taken or like is None:
             raise
         outs = [Tensor(o._value) for o in like.outputs]
         avals = [(o._value.shape, o._value.dtype) for o in outs]
-        graph.eqns = []
-        from .tracer import Eqn
-        graph.eqns.append(Eqn(_raise_p, [], [sub._bind(o, "raise") for o in outs],
-                              {"error": e, "avals": avals}))
+        graph.eqns = [Eqn(raise_p, [], [sub._bind(o, "raise") for o in outs], {"error": e, "avals": avals})]
         graph.outputs = [sub.names[id(o)] for o in outs]
         return _Sub(graph, [t for t, _ in sub.captures], like.structure, outs)
     flat = nest.flatten(out)
@@ -185,19 +191,17 @@ def _cond_rule(st, sf, it, if_):
 def _branch_grad(sub, index, caps, fl, gs):
     def fn():
         from .._core.tape import GradientTape
-        from ..ops.array import zeros_like
         from .function import replay
         xs = [caps[i] for i in index]
+        floats = [i for i, x in zip(index, xs) if _float(x)]
         with GradientTape() as tape:
-            for x in xs:
-                if _float(x):
-                    tape.watch(x)
+            tape.watch([caps[i] for i in floats])
             outs = replay(sub.graph, xs, {})
         pairs = [(o, g) for o, g in zip(outs, gs) if _float(o)]
-        grads = tape.gradient([o for o, _ in pairs], xs, output_gradients=[g for _, g in pairs]) if pairs \
-            else [None] * len(xs)
-        by_cap = dict(zip(index, grads))
-        return [by_cap.get(i) if by_cap.get(i) is not None else zeros_like(caps[i]) for i in fl]
+        grads = tape.gradient([o for o, _ in pairs], [caps[i] for i in floats],
+                              output_gradients=[g for _, g in pairs]) if pairs else [None] * len(floats)
+        by_cap = dict(zip(floats, grads))
+        return [by_cap.get(i) if by_cap.get(i) is not None else _zeros(caps[i]) for i in fl]
     return fn
 
 
@@ -214,7 +218,10 @@ def graph_while(cond, body, loop_vars, shape_invariants=None, maximum_iterations
     template = loop_vars
     inits = [convert_to_tensor(x) for x in nest.flatten(loop_vars)]
     n = len(inits)
-    sc = trace_subgraph("while_cond", _call_with(template, cond), inits)
+    invariants = None if shape_invariants is None else nest.flatten(shape_invariants)
+    dynamic = {k for k, x in enumerate(inits) if _state.graph.is_dynamic(x) or (
+        invariants is not None and not TensorShape(invariants[k]).is_fully_defined())}
+    sc = trace_subgraph("while_cond", _call_with(template, cond), inits, dynamic=dynamic)
     if len(sc.outputs) != 1 or sc.outputs[0]._value.dtype != np.bool_ or sc.outputs[0]._value.ndim != 0:
         raise ValueError("while_loop: cond must return a scalar boolean tensor, got "
                          f"{sc.structure!r}.")
@@ -230,8 +237,8 @@ def graph_while(cond, body, loop_vars, shape_invariants=None, maximum_iterations
                              "they must match.")
         return flat
 
-    sb = trace_subgraph("while_body", body_flat, inits, taken=runs, like=_Sub(None, [], inits, inits))
-    invariants = None if shape_invariants is None else nest.flatten(shape_invariants)
+    sb = trace_subgraph("while_body", body_flat, inits, taken=runs, like=_Sub(None, [], inits, inits),
+                        dynamic=dynamic)
     for k, (x, y) in enumerate(zip(inits, sb.outputs)):
         if x._value.dtype != y._value.dtype:
             raise TypeError(f"while_loop: loop variable {k} enters the loop as {x.dtype.name} but the body "
@@ -247,6 +254,9 @@ def graph_while(cond, body, loop_vars, shape_invariants=None, maximum_iterations
     _state.graph.snapshot([sc.graph, sb.graph])
     outs = execute(saving if save else plain,
                    tuple(inits) + tuple(sc.captures) + tuple(sb.captures) + tuple(extra), {})
+    for k, t in enumerate(outs[:-1] if save else outs):  # the saved iterations grow with the iteration count
+        if k >= n or k in dynamic:
+            _state.graph.mark_dynamic(t)
     return nest.pack_sequence_as(template, list(outs[:n]))
 
 
@@ -293,10 +303,34 @@ def _zero_constant(t):
     return not is_symbolic(t) and not np.any(t._value)
 
 
+def _put_impl(g, i, like):
+    out = np.zeros_like(like)
+    out[i] = g
+    return out
+
+
+take_p = Primitive("take_iteration", lambda h, i: h[i], (lambda g, out, h, i: execute(put_p, (g, i, h), {}),),
+                   linear=True, save_inputs=True, register=False)
+put_p = Primitive("put_iteration", _put_impl, (lambda g, out, x, i, like: execute(take_p, (g, i), {}),),
+                  linear=True, save_inputs=True, register=False)
+
+
+zeros_p = Primitive("zeros_like_at_run_time", np.zeros_like, differentiable=False, register=False)
+
+
+def _zeros(x):
+    """Zeros shaped like ``x`` when the graph runs (a loop's history has no fixed length)."""
+    return execute(zeros_p, (x,), {})
+
+
+def _take(h, i):
+    """``h[i]``: iteration ``i`` of a while loop's saved history."""
+    return execute(take_p, (h, i), {})
+
+
 def _while_rule(sb, n, nc, nb):
     def rule(gs, kept, *inputs):
         from .._core.tape import GradientTape
-        from ..ops.array import gather, zeros_like
         from ..ops.control_flow import while_loop
         from ..ops.math import add, greater_equal, maximum, subtract
         from .function import replay
@@ -308,8 +342,8 @@ def _while_rule(sb, n, nc, nb):
         if not fl:
             return out
         ghist = [None if _zero_constant(gs[n + k]) else gs[n + k] for k in fl]
-        g0 = [gs[k] if gh is None else add(gs[k], gather(gh, count)) for k, gh in zip(fl, ghist)]
-        acc0 = [zeros_like(bcaps[j]) for j in fc]
+        g0 = [gs[k] if gh is None else add(gs[k], _take(gh, count)) for k, gh in zip(fl, ghist)]
+        acc0 = [_zeros(bcaps[j]) for j in fc]
 
         def rcond(i, *rest):
             return greater_equal(i, 0)
@@ -317,7 +351,7 @@ def _while_rule(sb, n, nc, nb):
         def rbody(i, *rest):
             gv, acc = rest[:len(fl)], rest[len(fl):]
             at = maximum(i, 0)
-            xs = [gather(h, at) for h in hists]
+            xs = [_take(h, at) for h in hists]
             srcs = [xs[k] for k in fl] + [bcaps[j] for j in fc]
             with GradientTape() as tape:
                 for s in srcs:
@@ -326,7 +360,7 @@ def _while_rule(sb, n, nc, nb):
             grads = tape.gradient([outs[k] for k in fl], srcs, output_gradients=list(gv),
                                   unconnected_gradients="zero")
             prev = subtract(i, 1)
-            gx = [g if gh is None else add(g, gather(gh, at)) for g, gh in zip(grads[:len(fl)], ghist)]
+            gx = [g if gh is None else add(g, _take(gh, at)) for g, gh in zip(grads[:len(fl)], ghist)]
             return [prev] + gx + [add(a, g) for a, g in zip(acc, grads[len(fl):])]
 
         res = while_loop(rcond, rbody, [subtract(count, 1)] + g0 + acc0)

@@ -19,6 +19,18 @@ again without counting as a new trace in ``experimental_get_tracing_count``;
 Python side effects then run again, unlike TF, and ``x.shape`` shows the
 concrete size where TF shows None.
 
+Value-specialized graphs: where a shape depends on a tensor's value
+(``tf.range(n)``, ``tf.zeros([n])``, a slice ``x[:n]``), the graph holds for the
+traced value only and guards it (tapegrad/graph/tracer.py); so does a graph
+with a ``cond`` branch that could not be traced with the traced values. A call
+whose values fail a guard (or take such a branch) traces again for its values,
+as TF retraces for a new Python value: the call's variable assignments made
+before the guard failed are undone, but its ``tf.print`` output and random
+draws are not. These retraces count towards TF's retracing warning but not
+towards ``experimental_get_tracing_count``. A guard that fails even in a trace
+made for the call's own values (a value that changes between loop iterations)
+is an InvalidArgumentError.
+
 Differentiation: a GradientTape inside the function records at trace time and
 its backward pass becomes part of the graph. A call under an *outer* tape is
 recorded as one tape entry whose gradient runs a backward function (the
@@ -33,6 +45,7 @@ import weakref
 
 import numpy as np
 
+from .. import errors
 from .._core import dtypes as _dt
 from .._core import nest
 from .._core.context import state as _state
@@ -40,9 +53,10 @@ from .._core.dispatch import _TRAINABLE, execute
 from .._core.primitive import Primitive
 from .._core.shape import TensorShape
 from .._core.tensor import Tensor, Variable
-from .control_flow import DIFFERENTIABLE_VARIANT, UntracedBranchError
+from .control_flow import DIFFERENTIABLE_VARIANT, raise_p
 from .executor import Compiled
-from .tracer import EFFECTFUL, SUBGRAPHS, Graph, Tracer, assign_var_p, mark_effects, read_var_p, tracing
+from .tracer import (EFFECTFUL, SUBGRAPHS, Graph, RetraceNeeded, Tracer, assign_var_p, guard_shape_p, guard_value_p,
+                     mark_effects, read_var_p, tracing)
 
 RETRACING_WARNING_THRESHOLD = 5
 
@@ -209,6 +223,7 @@ class Function:
         self._descriptor_cache = weakref.WeakKeyDictionary()
         self._concrete = {}       # exact key -> ConcreteFunction
         self._signatures = []     # the (possibly relaxed) keys traced, in order: the tracing count
+        self._value_retraces = 0  # traces for a call whose values failed a guard of its signature's graph
         self._converted = None
         self._variables_created = False
         try:
@@ -284,6 +299,9 @@ class Function:
 
     # --- calls ---------------------------------------------------------------
     def __call__(self, *args, **kwargs):
+        from ..config import functions_run_eagerly
+        if functions_run_eagerly():  # tf.config.run_functions_eagerly(True): TF calls the Python function as is
+            return self._python_function(*args, **kwargs)
         if self.input_signature is not None:
             args, kwargs = self._apply_signature(*self._canonical(args, kwargs))
         else:
@@ -294,7 +312,14 @@ class Function:
         concrete = self._concrete.get(key)
         if concrete is None:
             concrete = self._trace(args, kwargs, key)
-        return concrete._call_flat(tensors)
+        try:
+            return concrete._call_flat(tensors)
+        except RetraceNeeded as e:
+            concrete = self._retrace_for_values(args, kwargs, key, e)
+        try:
+            return concrete._call_flat(tensors)
+        except RetraceNeeded as e:
+            raise _changing_value(e) from None
 
     def _signature_for(self, key):
         """The signature ``key`` is counted under: an existing one it fits, or a new (maybe relaxed) one."""
@@ -318,16 +343,24 @@ class Function:
         concrete = ConcreteFunction._trace(self, self._python_callable(), args, kwargs, allow_variables=first)
         if new:
             self._signatures.append(sig)
-            if len(self._signatures) > RETRACING_WARNING_THRESHOLD:
+            if len(self._signatures) + self._value_retraces > RETRACING_WARNING_THRESHOLD:
                 self._warn_retracing()
         self._concrete[key] = concrete
         return concrete
 
-    def _warn_retracing(self):
-        a, b = self._signatures[-2], self._signatures[-1]
+    def _retrace_for_values(self, args, kwargs, key, error):
+        """A new graph for ``key``, traced with these arguments' values because the cached one fails a guard."""
+        concrete = ConcreteFunction._trace(self, self._python_callable(), args, kwargs, allow_variables=False)
+        self._concrete[key] = concrete
+        self._value_retraces += 1
+        if len(self._signatures) + self._value_retraces > RETRACING_WARNING_THRESHOLD:
+            self._warn_retracing(f" The last retrace came from a value the graph was specialized to: {error.message}")
+        return concrete
+
+    def _warn_retracing(self, cause=""):
+        a, b = self._signatures[-2:] if len(self._signatures) > 1 else (None, None)
         names = list(self._sig.parameters) if self._sig is not None else []
-        cause = ""
-        if isinstance(a, tuple) and len(a) == 2 and isinstance(a[0], tuple):
+        if not cause and isinstance(a, tuple) and len(a) == 2 and isinstance(a[0], tuple):
             for i, (ka, kb) in enumerate(zip(a[0], b[0])):
                 if ka != kb:
                     name = names[i] if i < len(names) else f"#{i}"
@@ -339,7 +372,7 @@ class Function:
                         cause = (f" The last retrace came from argument '{nb}', which changed from "
                                  f"{_describe_key(ka)} to {_describe_key(kb)}.")
                         break
-        n = len(self._signatures)
+        n = len(self._signatures) + self._value_retraces
         warnings.warn(
             f"{n} calls to {self._python_function!r} triggered tf.function retracing. Tracing is expensive and "
             "the excessive number of tracings could be due to (1) creating @tf.function repeatedly in a loop, "
@@ -417,11 +450,14 @@ class ConcreteFunction:
         self._variables = variables  # captured variables read (never assigned) by the graph, in order
         self._n_args = len(graph.inputs)
         self._compiled = None
-        self._retrace = None
         self._backward_function = None
         self._prim = Primitive(f"call_{graph.name}", self._impl, self._vjp, multiple_results=True,
                                register=False)
         mark_effects(self._prim, graph)
+        eqns = list(_walk(graph))
+        # a run that fails a guard undoes its assignments before the function traces again
+        self._undo = [] if not any(e.prim in _GUARDS for e in eqns) else list(
+            {id(e.params["var"]): e.params["var"] for e in eqns if e.prim is assign_var_p}.values())
 
     @staticmethod
     def _trace(function, python_callable, args, kwargs, allow_variables=True):
@@ -447,6 +483,8 @@ class ConcreteFunction:
         with tracing(tracer):
             try:
                 result = python_callable(*call_args, **call_kwargs)
+            except RetraceNeeded as e:  # the trace's own values fail a guard: a loop's next iteration
+                raise _changing_value(e) from None
             finally:
                 tracer.finish()
         if tracer.created and not allow_variables:
@@ -467,14 +505,7 @@ class ConcreteFunction:
             else:
                 leaves.append(x)
         out_template = (result, leaves)
-        concrete = ConcreteFunction(function, graph, out_template, _captured_variables(graph))
-
-        def retrace(new_tensors):
-            new_args = _fill(template_args, new_tensors)
-            new_kwargs = {k: _fill(v, new_tensors) for k, v in template_kwargs.items()}
-            return ConcreteFunction._trace(function, python_callable, new_args, new_kwargs)
-        concrete._retrace = retrace
-        return concrete
+        return ConcreteFunction(function, graph, out_template, _captured_variables(graph))
 
     @property
     def structured_outputs(self):
@@ -500,24 +531,27 @@ class ConcreteFunction:
                     return self._function(*args, **kwargs)
                 raise TypeError(f"ConcreteFunction {self.graph.name} was traced for "
                                 f"{self.graph.avals[v]}, got {t._value.shape} {t._value.dtype}.")
-        return self._call_flat(tensors)
+        try:
+            return self._call_flat(tensors)
+        except RetraceNeeded:
+            if self._function is None:
+                raise
+            return self._function(*args, **kwargs)
 
     def _call_flat(self, tensors):
-        if _state.tapes:
-            if _state.graph is not None:
-                _state.graph.snapshot([self.graph])
-            inputs = tuple(tensors) + tuple(v._read() for v in self._variables)
-            outs = execute(self._prim, inputs, {})
-        else:
-            try:
+        saved = [(v, v._value) for v in self._undo]
+        try:
+            if _state.tapes:
+                if _state.graph is not None:
+                    _state.graph.snapshot([self.graph])
+                inputs = tuple(tensors) + tuple(v._read() for v in self._variables)
+                outs = execute(self._prim, inputs, {})
+            else:
                 outs = [Tensor(a) for a in self.compiled(*[t._value for t in tensors])]
-            except UntracedBranchError:
-                if self._retrace is None or self.graph.effectful():
-                    raise
-                # a branch that failed to trace on the tracing call's values is taken now: trace again
-                # with these values (Python side effects run again) and keep that graph
-                self.__dict__.update(self._retrace(tensors).__dict__)
-                return self._call_flat(tensors)
+        except RetraceNeeded:
+            for var, value in saved:
+                var._set(value, "assign")
+            raise
         result, leaves = self._out_template
         if not leaves:
             return result
@@ -556,6 +590,15 @@ class ConcreteFunction:
         return backward
 
 
+def _changing_value(error):
+    """The error for a guard that fails in a graph traced with the call's own values."""
+    return errors.InvalidArgumentError(None, error.op, (
+        f"{error.message} This happens even in a graph traced for this call's arguments: the value changes while "
+        "the graph runs (for example from one loop iteration to the next). tapegrad's graphs are shape-specialized: "
+        "compute shapes and static arguments from Python values or from static shapes (x.shape), or move the "
+        "value-dependent op out of the loop."))
+
+
 def _arg_names(function, args, kwargs):
     """A label per tensor leaf: the parameter name, with an index for nested leaves."""
     sig = function._sig if function is not None else None
@@ -572,6 +615,9 @@ def _arg_names(function, args, kwargs):
                  and not isinstance(x, Variable)])
         out.extend([k] * n)
     return out
+
+
+_GUARDS = (guard_shape_p, guard_value_p, raise_p)
 
 
 def _walk(graph):
@@ -597,7 +643,7 @@ def replay(graph, inputs, var_values):
 
     ``var_values``: id(Variable) -> Tensor used for reads of that variable.
     Assignments are skipped: a replay computes values (a backward pass), it
-    does not repeat the forward call's effects.
+    does not repeat the forward call's effects; guards are kept.
     """
     env = dict(zip(graph.inputs, inputs))
     consts = graph.consts
@@ -615,7 +661,10 @@ def replay(graph, inputs, var_values):
             t = var_values.get(id(var))
             env[eq.outs[0]] = t if t is not None else var._read()
             continue
-        if prim in EFFECTFUL and not eq.outs:
+        if prim is raise_p:  # a branch untraced for these values: never taken here (the call would have raised)
+            env.update((o, Tensor(np.zeros(shape, dtype))) for o, (shape, dtype) in zip(eq.outs, eq.params["avals"]))
+            continue
+        if prim in EFFECTFUL and not eq.outs and prim not in _GUARDS:
             continue
         if len(_state.tapes) > (_state.graph is not None):  # a tape records: loops must save iterations
             prim = DIFFERENTIABLE_VARIANT.get(prim, prim)

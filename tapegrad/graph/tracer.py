@@ -13,7 +13,24 @@ equations, so every call sees the current value and performs the updates.
 
 The values a traced op sees are those of the tracing inputs; code that reads
 ``_value`` of a symbolic tensor outside a primitive bakes that value into the
-graph. ``is_symbolic`` lets such code take a graph path instead.
+graph. ``is_symbolic`` lets such code take a graph path instead; ``static_value``
+reads the value under a guard (below) and ``value_check`` runs a check on it
+every time the graph runs. NumPy conversion and ``__index__`` of a symbolic
+tensor are errors, as in TF.
+
+Guards: graphs are shape-specialized, so a shape that depends on a symbolic
+tensor's *value* must not be reused for other values. An op whose output shape
+depends on its inputs' values (``range``, ``where(x)``, ``unique``) records a
+``guard_shape`` equation after its own; an op that needs such a value in Python
+(the ``shape`` of ``zeros``, ``one_hot``'s ``depth``) reads it with
+``static_value``, which records a ``guard_value`` equation. Guards are checks
+with no outputs, kept even where nothing uses the guarded tensor (its shape may
+have been read in Python: ``tf.shape(tf.range(n))`` is a constant). When a guard
+fails, the graph raises ``RetraceNeeded`` and ``function`` traces again for the
+call's values (tapegrad/graph/function.py). The shapes of a ``while_loop``'s
+variables under relaxed ``shape_invariants``, of its saved iterations, and of
+what is computed from them do change while the graph runs: the tracer marks
+them *dynamic*, and ``tf.shape`` / ``tf.size`` of them are equations.
 """
 import itertools
 import weakref
@@ -24,7 +41,7 @@ from .. import errors
 from .._core import dtypes as _dt
 from .._core.context import state as _state
 from .._core.primitive import Primitive
-from .._core.tensor import Tensor, _wrap
+from .._core.tensor import Tensor, Variable, _wrap
 
 EFFECTFUL = weakref.WeakSet()  # primitives that run even when their outputs are unused (assign, print)
 STATEFUL = weakref.WeakSet()   # primitives never merged, folded or reordered (variable reads, random draws)
@@ -44,6 +61,12 @@ def is_symbolic(t):
     """True while tracing when ``t`` depends on the traced function's inputs or variables."""
     g = _state.graph
     return g is not None and g.lookup(t) is not None
+
+
+def is_dynamic_shape(t):
+    """True while tracing when the shape of ``t`` may change while the graph runs (see the module docstring)."""
+    g = _state.graph
+    return g is not None and g.is_dynamic(t)
 
 
 def any_symbolic(*ts):
@@ -132,6 +155,7 @@ class Tracer:
         self.names = {}      # id(tensor) -> value number
         self.keep = []       # the named tensors, kept alive so that their id() stays unique
         self.captures = []   # (parent tensor, value) for sub-graphs
+        self.dynamic = set()  # values whose shape may change while the graph runs (see the module docstring)
         self.restore = {}    # root only: id(Variable) -> (Variable, its value before the trace)
         self.created = []    # root only: Variables created while tracing
         self._op_names = {}
@@ -155,7 +179,21 @@ class Tracer:
             v = self._bind(t, self.parent.label(t).split(":")[0])
             self.graph.inputs.append(v)
             self.captures.append((t, v))
+            if self.parent.is_dynamic(t):
+                self.dynamic.add(v)
         return v
+
+    def is_dynamic(self, t):
+        """Whether the shape of symbolic ``t`` may change while the graph runs."""
+        v = self.names.get(id(t))
+        if v is None:
+            return self.parent is not None and self.parent.is_dynamic(t)
+        return v in self.dynamic
+
+    def mark_dynamic(self, t):
+        v = self.names.get(id(t))
+        if v is not None:  # a constant's shape is known
+            self.dynamic.add(v)
 
     def const(self, t):
         hit = self._consts.get(id(t))
@@ -194,7 +232,10 @@ class Tracer:
         if prim not in STATEFUL and all(i is None for i in ins):
             return  # every input is a constant: so are the outputs (folded while tracing)
         ins = [self.const(t) if i is None else i for i, t in zip(ins, inputs)]
-        self.graph.eqns.append(Eqn(prim, ins, [self._bind(o, prim.name) for o in outs], params))
+        out_values = [self._bind(o, prim.name) for o in outs]
+        self.graph.eqns.append(Eqn(prim, ins, out_values, params))
+        if self.dynamic and not self.dynamic.isdisjoint(ins):
+            self.dynamic.update(out_values)
 
     def _variable_accessed(self, var):
         """A read of ``var``: its cached read tensor becomes the output of a read equation.
@@ -290,6 +331,66 @@ def deferred_check(check, *tensors):
     return True
 
 
+class RetraceNeeded(errors.InvalidArgumentError):
+    """A graph runs on values its trace does not hold for (a guard failed, an untraced branch is taken).
+
+    ``function`` then traces again for the call's values; raised by that new trace too, it reaches the user.
+    """
+
+
+def _guard_shape_impl(x, shape, what):
+    if x.shape != shape:
+        raise RetraceNeeded(None, "guard_shape", f"{what} had shape {list(shape)} when the function was traced "
+                                                 f"and has shape {list(x.shape)} now.")
+    return ()
+
+
+def _guard_value_impl(x, value, what):
+    if x.shape != value.shape or not np.array_equal(x, value):
+        raise RetraceNeeded(None, "guard_value", f"{what} was {value.tolist()} when the function was traced and "
+                                                 f"is {x.tolist()} now.")
+    return ()
+
+
+guard_shape_p = Primitive("guard_shape", _guard_shape_impl, differentiable=False, multiple_results=True,
+                          register=False)
+guard_value_p = Primitive("guard_value", _guard_value_impl, differentiable=False, multiple_results=True,
+                          register=False)
+EFFECTFUL.update((guard_shape_p, guard_value_p))
+
+
+def guard_shape(t, what):
+    """Returns ``t``, whose shape depends on input values; while tracing, a graph run where that shape differs
+    traces again. ``what`` names ``t`` in the message ('The output of range')."""
+    g = _state.graph
+    if g is not None and g.lookup(t) is not None:
+        g.add(guard_shape_p, [t], (), {"shape": t._value.shape, "what": f"{what} ({g.label(t)})"})
+    return t
+
+
+def static_value(t, what):
+    """The NumPy value of Tensor ``t`` for Python to use (a shape, a count, an axis).
+
+    While tracing, a symbolic ``t`` is read at its trace-time value, and a graph
+    run where ``t`` has another value traces again. ``what`` names the argument
+    in the message ('the shape argument of zeros').
+    """
+    g = _state.graph
+    if g is None:
+        return t._value
+    t = t._read() if isinstance(t, Variable) else t
+    if g.lookup(t) is not None:
+        g.add(guard_value_p, [t], (), {"value": t._value, "what": f"{what} ({g.label(t)})"})
+    return t._value
+
+
+def value_check(check, *tensors):
+    """Runs ``check(*arrays)`` on the tensors' values: now, or every time the graph runs when one of them is
+    symbolic (an op's index-range check must hold for every call's values, not the traced ones)."""
+    if not deferred_check(check, *tensors):
+        check(*[t._value for t in tensors])
+
+
 def _host_impl(*arrays, fn, template):
     it = iter(arrays)
     out = fn(*[Tensor(next(it)) if type(a) is Tensor else a for a in template])
@@ -370,6 +471,13 @@ def check_concrete(t, what):
         raise errors.OperatorNotAllowedInGraphError(
             f"Iterating over a symbolic `tf.Tensor` ({_name(t)}) is not allowed in a traced "
             "tapegrad.function. Use tapegrad.unstack, tapegrad.while_loop, or AutoGraph's `for`.")
+    if what == "array":
+        raise NotImplementedError(
+            f"Cannot convert a symbolic tf.Tensor ({_name(t)}) to a numpy array. This error may indicate that "
+            "you're trying to pass a Tensor to a NumPy call, which is not supported.")
+    if what == "index":
+        raise TypeError(f"A symbolic tf.Tensor ({_name(t)}) cannot be used as a Python index inside a traced "
+                        "tapegrad.function: its value is only known when the graph runs.")
     if what == "numpy":
         raise AttributeError(
             f"'SymbolicTensor' object has no attribute 'numpy': {_name(t)} is a symbolic tensor inside a "

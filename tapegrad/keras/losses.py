@@ -240,6 +240,104 @@ mae = MAE = mean_absolute_error
 
 
 # --- classes -----------------------------------------------------------------------------------------------------------
+def _mean(x):
+    return _reduce.reduce_mean(x, axis=-1)
+
+
+def _scalar_like(value, like):
+    return _math.cast(value, like.dtype)
+
+
+def kl_divergence(y_true, y_pred):
+    """``sum(y_true * log(y_true / y_pred), axis=-1)``, both clipped to ``[1e-7, 1]``."""
+    y_pred = _tensor(y_pred)
+    y_true = _tensor(y_true, y_pred.dtype)
+    y_true = _math.clip_by_value(y_true, EPSILON, 1.0)
+    y_pred = _math.clip_by_value(y_pred, EPSILON, 1.0)
+    return _reduce.reduce_sum(_math.multiply(y_true, _math.log(_math.realdiv(y_true, y_pred))), axis=-1)
+
+
+def poisson(y_true, y_pred):
+    """``mean(y_pred - y_true * log(y_pred + 1e-7), axis=-1)``."""
+    y_pred = _tensor(y_pred)
+    y_true = _tensor(y_true, y_pred.dtype)
+    eps = _scalar_like(EPSILON, y_pred)
+    return _mean(_math.subtract(y_pred, _math.multiply(y_true, _math.log(_math.add(y_pred, eps)))))
+
+
+def _l2_normalize(x, axis):
+    """Keras' ``ops.normalize``: ``x * min(rsqrt(sum(x^2)), 1 / 1e-7)``."""
+    inv = _math.rsqrt(_reduce.reduce_sum(_math.square(x), axis=axis, keepdims=True))
+    return _math.multiply(x, _math.minimum(inv, _scalar_like(1.0 / EPSILON, x)))
+
+
+def cosine_similarity(y_true, y_pred, axis=-1):
+    """``-sum(l2_normalize(y_true) * l2_normalize(y_pred), axis)``."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    return _math.negative(_reduce.reduce_sum(_math.multiply(_l2_normalize(y_true, axis), _l2_normalize(y_pred, axis)),
+                                             axis=axis))
+
+
+def log_cosh(y_true, y_pred):
+    """``mean(x + softplus(-2x) - log(2), axis=-1)``, ``x = y_pred - y_true``."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    x = _math.subtract(y_pred, y_true)
+    log2 = _scalar_like(0.6931471805599453, y_pred)
+    return _mean(_math.subtract(_math.add(x, _math.softplus(_math.multiply(x, _scalar_like(-2.0, x)))), log2))
+
+
+def _hinge_labels(y_true):
+    """0/1 labels become -1/1 (Keras' ``convert_binary_labels_to_hinge``); other labels are kept."""
+    binary = _reduce.reduce_all(_math.logical_or(_math.equal(y_true, 0.0), _math.equal(y_true, 1.0)))
+    return _math.subtract(_math.multiply(y_true, 2.0), 1.0) if bool(binary) else y_true
+
+
+def hinge(y_true, y_pred):
+    """``mean(max(1 - y_true * y_pred, 0), axis=-1)`` with 0/1 labels read as -1/1."""
+    y_pred = _tensor(y_pred)
+    y_true = _hinge_labels(_math.cast(_tensor(y_true), y_pred.dtype))
+    return _mean(_math.maximum(_math.subtract(1.0, _math.multiply(y_true, y_pred)), 0.0))
+
+
+def squared_hinge(y_true, y_pred):
+    """``mean(max(1 - y_true * y_pred, 0)^2, axis=-1)`` with 0/1 labels read as -1/1."""
+    y_pred = _tensor(y_pred)
+    y_true = _hinge_labels(_math.cast(_tensor(y_true), y_pred.dtype))
+    return _mean(_math.square(_math.maximum(_math.subtract(1.0, _math.multiply(y_true, y_pred)), 0.0)))
+
+
+def categorical_hinge(y_true, y_pred):
+    """``max(max((1 - y_true) * y_pred) - sum(y_true * y_pred) + 1, 0)`` over the last axis."""
+    y_pred = _tensor(y_pred)
+    y_true = _math.cast(_tensor(y_true), y_pred.dtype)
+    pos = _reduce.reduce_sum(_math.multiply(y_true, y_pred), axis=-1)
+    neg = _reduce.reduce_max(_math.multiply(_math.subtract(1.0, y_true), y_pred), axis=-1)
+    return _math.maximum(_math.add(_math.subtract(neg, pos), 1.0), _scalar_like(0.0, y_pred))
+
+
+def mean_absolute_percentage_error(y_true, y_pred):
+    """``100 * mean(|(y_true - y_pred) / max(|y_true|, 1e-7)|, axis=-1)``."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    eps = _scalar_like(EPSILON, y_pred)
+    diff = _math.abs(_math.realdiv(_math.subtract(y_true, y_pred), _math.maximum(_math.abs(y_true), eps)))
+    return _math.multiply(100.0, _mean(diff))
+
+
+def mean_squared_logarithmic_error(y_true, y_pred):
+    """``mean((log(max(y_pred, 1e-7) + 1) - log(max(y_true, 1e-7) + 1))^2, axis=-1)``."""
+    y_true, y_pred = _pair(y_true, y_pred)
+    eps = _scalar_like(EPSILON, y_pred)
+    first = _math.log(_math.add(_math.maximum(y_pred, eps), 1.0))
+    second = _math.log(_math.add(_math.maximum(y_true, eps), 1.0))
+    return _mean(_math.square(_math.subtract(first, second)))
+
+
+kld = KLD = kullback_leibler_divergence = kl_divergence
+logcosh = log_cosh
+mape = MAPE = mean_absolute_percentage_error
+msle = MSLE = mean_squared_logarithmic_error
+
+
 class Loss:
     """Base class: subclasses implement ``call(y_true, y_pred)`` returning per-example losses.
 
@@ -356,12 +454,50 @@ class BinaryCrossentropy(LossFunctionWrapper):
         self.axis = axis
 
 
+def _wrapper(fn, default_name, doc):
+    class _Wrapped(LossFunctionWrapper):
+        def __init__(self, reduction="sum_over_batch_size", name=default_name, dtype=None):
+            super().__init__(fn, name=name, reduction=reduction, dtype=dtype)
+    _Wrapped.__doc__ = doc
+    return _Wrapped
+
+
+KLDivergence = _wrapper(kl_divergence, "kl_divergence", "Kullback-Leibler divergence (``kl_divergence``).")
+Poisson = _wrapper(poisson, "poisson", "Poisson loss (``poisson``).")
+LogCosh = _wrapper(log_cosh, "log_cosh", "Log of the hyperbolic cosine of the error (``log_cosh``).")
+Hinge = _wrapper(hinge, "hinge", "Hinge loss (``hinge``).")
+SquaredHinge = _wrapper(squared_hinge, "squared_hinge", "Squared hinge loss (``squared_hinge``).")
+CategoricalHinge = _wrapper(categorical_hinge, "categorical_hinge", "Categorical hinge loss (``categorical_hinge``).")
+MeanAbsolutePercentageError = _wrapper(mean_absolute_percentage_error, "mean_absolute_percentage_error",
+                                       "Mean absolute percentage error.")
+MeanSquaredLogarithmicError = _wrapper(mean_squared_logarithmic_error, "mean_squared_logarithmic_error",
+                                       "Mean squared logarithmic error.")
+for _cls, _name in ((KLDivergence, "KLDivergence"), (Poisson, "Poisson"), (LogCosh, "LogCosh"), (Hinge, "Hinge"),
+                    (SquaredHinge, "SquaredHinge"), (CategoricalHinge, "CategoricalHinge"),
+                    (MeanAbsolutePercentageError, "MeanAbsolutePercentageError"),
+                    (MeanSquaredLogarithmicError, "MeanSquaredLogarithmicError")):
+    _cls.__name__ = _cls.__qualname__ = _name
+
+
+class CosineSimilarity(LossFunctionWrapper):
+    """Negative cosine similarity along ``axis`` (-1)."""
+
+    def __init__(self, axis=-1, reduction="sum_over_batch_size", name="cosine_similarity", dtype=None):
+        super().__init__(cosine_similarity, name=name, reduction=reduction, dtype=dtype, axis=axis)
+
+
 _CLASSES = (MeanSquaredError, MeanAbsoluteError, Huber, CategoricalCrossentropy, SparseCategoricalCrossentropy,
-            BinaryCrossentropy)
+            BinaryCrossentropy, KLDivergence, Poisson, LogCosh, Hinge, SquaredHinge, CategoricalHinge,
+            MeanAbsolutePercentageError, MeanSquaredLogarithmicError, CosineSimilarity)
 _FUNCTIONS = {f.__name__: f for f in (mean_squared_error, mean_absolute_error, huber, categorical_crossentropy,
-                                      sparse_categorical_crossentropy, binary_crossentropy)}
+                                      sparse_categorical_crossentropy, binary_crossentropy, kl_divergence, poisson,
+                                      cosine_similarity, log_cosh, hinge, squared_hinge, categorical_hinge,
+                                      mean_absolute_percentage_error, mean_squared_logarithmic_error)}
 _FUNCTIONS.update({"mse": mean_squared_error, "MSE": mean_squared_error, "mae": mean_absolute_error,
-                   "MAE": mean_absolute_error})
+                   "MAE": mean_absolute_error, "kld": kl_divergence, "KLD": kl_divergence,
+                   "kullback_leibler_divergence": kl_divergence, "logcosh": log_cosh,
+                   "mape": mean_absolute_percentage_error, "MAPE": mean_absolute_percentage_error,
+                   "msle": mean_squared_logarithmic_error, "MSLE": mean_squared_logarithmic_error})
 
 
 def get(identifier):
@@ -385,4 +521,9 @@ def get(identifier):
 __all__ = ["Loss", "LossFunctionWrapper", "MeanSquaredError", "MeanAbsoluteError", "Huber",
            "CategoricalCrossentropy", "SparseCategoricalCrossentropy", "BinaryCrossentropy", "mean_squared_error",
            "mean_absolute_error", "huber", "categorical_crossentropy", "sparse_categorical_crossentropy",
-           "binary_crossentropy", "mse", "mae", "MSE", "MAE", "get", "reduce_weighted_values"]
+           "binary_crossentropy", "mse", "mae", "MSE", "MAE", "get", "reduce_weighted_values",
+           "KLDivergence", "Poisson", "LogCosh", "Hinge", "SquaredHinge", "CategoricalHinge",
+           "MeanAbsolutePercentageError", "MeanSquaredLogarithmicError", "CosineSimilarity", "kl_divergence", "kld",
+           "KLD", "kullback_leibler_divergence", "poisson", "cosine_similarity", "log_cosh", "logcosh", "hinge",
+           "squared_hinge", "categorical_hinge", "mean_absolute_percentage_error", "mape", "MAPE",
+           "mean_squared_logarithmic_error", "msle", "MSLE"]

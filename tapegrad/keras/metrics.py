@@ -239,8 +239,138 @@ class BinaryAccuracy(MeanMetricWrapper):
         self.threshold = threshold
 
 
+def top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """1.0 where the one-hot label's class is among the ``k`` largest predictions."""
+    y_pred = _tensor(y_pred)
+    y_true = _reduce.argmax(_tensor(y_true, y_pred.dtype), axis=-1)
+    return _in_top_k(y_true, y_pred, k)
+
+
+def sparse_top_k_categorical_accuracy(y_true, y_pred, k=5):
+    """1.0 where the integer label is among the ``k`` largest predictions."""
+    return _in_top_k(_tensor(y_true, "int32"), _tensor(y_pred), k)
+
+
+def _in_top_k(labels, y_pred, k):
+    shape = labels.shape.as_list()
+    if y_pred.ndim > 2:
+        y_pred = _array.reshape(y_pred, [-1, y_pred.shape[-1]])
+    if labels.ndim > 1:
+        labels = _array.reshape(labels, [-1])
+    from ..ops.math_extra import in_top_k
+    matches = _math.cast(in_top_k(_math.cast(labels, "int32"), _math.cast(y_pred, "float32"), k), "float32")
+    return _array.reshape(matches, shape) if len(shape) > 1 else matches
+
+
+class TopKCategoricalAccuracy(MeanMetricWrapper):
+    """How often the one-hot label is among the top ``k`` (5) predictions."""
+
+    def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
+        super().__init__(top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
+        self.k = k
+
+
+class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
+    """How often the integer label is among the top ``k`` (5) predictions."""
+
+    def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None):
+        super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
+        self.k = k
+
+
+class RootMeanSquaredError(Mean):
+    """``sqrt`` of the (weighted) mean squared error."""
+
+    def __init__(self, name="root_mean_squared_error", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_true, y_pred = squeeze_or_expand_to_same_rank(_tensor(y_true, self.dtype), _tensor(y_pred, self.dtype))
+        return super().update_state(_math.square(_math.subtract(y_pred, y_true)), sample_weight=sample_weight)
+
+    def result(self):
+        return _math.sqrt(super().result())
+
+
+class _Confusion(Metric):
+    """Keras' thresholded confusion counts (``update_confusion_matrix_variables``): per threshold, the
+    (weighted) count of examples whose prediction is above it, by label."""
+
+    _counts = ()
+
+    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        self.init_thresholds = thresholds
+        self.top_k = top_k
+        self.class_id = class_id
+        default = 0.5 if top_k is None else -1e-7  # Keras: with top_k, every kept prediction counts
+        t = default if thresholds is None else thresholds
+        self.thresholds = [float(v) for v in (t if isinstance(t, (list, tuple)) else [t])]
+        self._single = not isinstance(t, (list, tuple))
+        for count in self._counts:
+            setattr(self, count, self.add_variable((len(self.thresholds),), "zeros", name=count))
+
+    def update_state(self, y_true, y_pred, sample_weight=None):
+        y_pred = _tensor(y_pred, "float32")
+        y_true = _math.cast(_tensor(y_true), "bool")
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+        if self.top_k is not None:
+            from ..ops import indexing as _indexing
+            kth = _array.gather(_indexing.top_k(y_pred, self.top_k).values, [self.top_k - 1], axis=-1)
+            y_pred = _math.where(_math.greater_equal(y_pred, kth), y_pred, float("-inf"))
+        if self.class_id is not None:
+            y_true, y_pred = y_true[..., self.class_id], y_pred[..., self.class_id]
+        pred = _array.reshape(y_pred, [1, -1])
+        label = _array.reshape(y_true, [1, -1])
+        above = _math.greater(pred, _array.reshape(_tensor(self.thresholds, "float32"), [-1, 1]))
+        weights = 1.0
+        if sample_weight is not None:
+            w = _array.broadcast_to(_tensor(sample_weight, "float32"), y_pred.shape.as_list())
+            weights = _array.reshape(w, [1, -1])
+        cases = {"true_positives": _math.logical_and(above, label),
+                 "false_positives": _math.logical_and(above, _math.logical_not(label)),
+                 "false_negatives": _math.logical_and(_math.logical_not(above), label)}
+        for count in self._counts:
+            getattr(self, count).assign_add(_reduce.reduce_sum(_math.multiply(_math.cast(cases[count], "float32"),
+                                                                              weights), axis=1))
+
+    def _ratio(self, other):
+        tp = self.true_positives
+        r = _math.divide_no_nan(tp, _math.add(tp, getattr(self, other)))
+        return r[0] if self._single else r
+
+    def get_config(self):
+        return {**super().get_config(), "thresholds": self.init_thresholds, "top_k": self.top_k,
+                "class_id": self.class_id}
+
+
+class Precision(_Confusion):
+    """``true_positives / (true_positives + false_positives)`` for predictions above ``thresholds`` (0.5)."""
+
+    _counts = ("true_positives", "false_positives")
+
+    def __init__(self, thresholds=None, top_k=None, class_id=None, name="precision", dtype=None):
+        super().__init__(thresholds, top_k, class_id, name=name, dtype=dtype)
+
+    def result(self):
+        return self._ratio("false_positives")
+
+
+class Recall(_Confusion):
+    """``true_positives / (true_positives + false_negatives)`` for predictions above ``thresholds`` (0.5)."""
+
+    _counts = ("true_positives", "false_negatives")
+
+    def __init__(self, thresholds=None, top_k=None, class_id=None, name="recall", dtype=None):
+        super().__init__(thresholds, top_k, class_id, name=name, dtype=dtype)
+
+    def result(self):
+        return self._ratio("false_negatives")
+
+
 _CLASSES = (Mean, Sum, Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy, MeanSquaredError,
-            MeanAbsoluteError)
+            MeanAbsoluteError, TopKCategoricalAccuracy, SparseTopKCategoricalAccuracy, RootMeanSquaredError, Precision,
+            Recall)
 
 
 def get(identifier):
@@ -260,4 +390,6 @@ def get(identifier):
 
 __all__ = ["Metric", "Mean", "Sum", "MeanMetricWrapper", "Accuracy", "BinaryAccuracy", "CategoricalAccuracy",
            "SparseCategoricalAccuracy", "MeanSquaredError", "MeanAbsoluteError", "accuracy", "binary_accuracy",
-           "categorical_accuracy", "sparse_categorical_accuracy", "get"]
+           "categorical_accuracy", "sparse_categorical_accuracy", "get", "TopKCategoricalAccuracy",
+           "SparseTopKCategoricalAccuracy", "RootMeanSquaredError", "Precision", "Recall", "top_k_categorical_accuracy",
+           "sparse_top_k_categorical_accuracy"]

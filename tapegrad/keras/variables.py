@@ -72,3 +72,18 @@ class KerasVariable(Variable):
                 f"value={self._value}>")
 
     __str__ = __repr__
+
+
+class SeedGenerator:
+    """Keras 3's ``keras.random.SeedGenerator`` as layers hold it: the RNG state of a random layer
+    (``Dropout``), a non-trainable int64 variable ``[seed, 0]`` named ``seed_generator_state``. Keras lists it in
+    a layer's ``variables`` and ``non_trainable_variables`` but not in its ``weights``; tapegrad's random layers
+    draw with ``tapegrad.random``'s op seeds, so the state is not advanced."""
+
+    def __init__(self, seed=None, name="seed_generator"):
+        import numpy as np
+        from .._core import dtypes
+        self.seed = seed
+        value = [int(seed) if seed is not None else int(np.random.randint(1, 10**9)), 0]
+        with name_scope(name):
+            self.state = KerasVariable(value, dtype=dtypes.int64, trainable=False, name="seed_generator_state")

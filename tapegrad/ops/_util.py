@@ -42,6 +42,22 @@ def pair(name, x, y):
     return x, y
 
 
+def pair_hinted(name, x, y):
+    """TF's conversion for ``tf.add`` and ``tensor + value``: ``x`` converts on its own, ``y`` takes x's dtype
+    when it converts to it and its own dtype otherwise; dtypes that then differ are an InvalidArgumentError
+    (``int_tensor + 2.5`` and ``tf.add(2, float_tensor)`` fail as in TF, ``2 + float_tensor`` does not)."""
+    if isinstance(x, Variable):
+        x = x._read()
+    elif not isinstance(x, Tensor):
+        x = convert_to_tensor(x)
+    if not isinstance(y, (Tensor, Variable)):
+        try:
+            y = _operand(y, x._value.dtype)
+        except TypeError:
+            y = convert_to_tensor(y)
+    return pair(name, x, y)
+
+
 _SCALARS = {}  # (value, type, numpy dtype) -> Tensor: Python operands are converted once
 
 

@@ -12,6 +12,7 @@ from .._core.indexed_slices import IndexedSlices
 from .._core.primitive import Primitive
 from .._core.shape import TensorShape
 from .._core.tensor import Variable, convert_to_tensor
+from ..graph.tracer import guard_shape, is_dynamic_shape, is_symbolic, static_value, value_check
 from . import math as _math
 from . import reduce as _reduce
 from ._util import NO_PARAMS, Tensor, execute, same_dtype
@@ -32,9 +33,19 @@ def _is_tensor(x):
     return isinstance(x, (Tensor, Variable))
 
 
+def _static(value, what):
+    """The NumPy value of ``value``, a tensor or a (nested) list that may hold tensors (``tf.zeros([n, 3])``):
+    tensors are read for Python, and a graph traced with a symbolic one is guarded on its value."""
+    if _is_tensor(value):
+        return np.asarray(static_value(value, what))
+    if isinstance(value, (list, tuple)) and not isinstance(value, TensorShape):
+        return np.asarray([_static(v, what) for v in value])
+    return np.asarray(value)
+
+
 def _int(value, what):
     """A Python int from an int, NumPy integer or scalar integer tensor (TypeError otherwise)."""
-    v = np.asarray(value._value if _is_tensor(value) else value)
+    v = _static(value, what)
     if v.ndim != 0 or v.dtype.kind not in "iu":
         raise TypeError(f"{what} must be an int or a scalar integer tensor, got {value!r}.")
     return int(v)
@@ -42,7 +53,7 @@ def _int(value, what):
 
 def _int_list(value, what):
     """A list of Python ints from an int, a (nested) list or an integer tensor (TypeError otherwise)."""
-    v = np.asarray(value._value if _is_tensor(value) else value)
+    v = _static(value, what)
     if v.size and v.dtype.kind not in "iu":
         raise TypeError(f"{what} must be integers (a list or an integer tensor), got {value!r}.")
     return [int(d) for d in v.reshape(-1)]
@@ -52,12 +63,12 @@ def _shape_arg(shape, op):
     """A tuple of ints from a list, tuple, TensorShape, int or 1-D integer tensor."""
     if isinstance(shape, TensorShape):
         dims = shape.as_list()
-    elif hasattr(shape, "_value"):
-        dims = np.asarray(shape._value).reshape(-1).tolist()
+    elif _is_tensor(shape):
+        dims = _static(shape, f"The shape argument of {op}").reshape(-1).tolist()
     elif isinstance(shape, (int, np.integer)):
         dims = [shape]
     else:
-        dims = list(shape)
+        dims = [d if d is None else _static(d, f"The shape argument of {op}")[()] for d in shape]
     try:
         dims = tuple(int(d) for d in dims)
     except (TypeError, ValueError):
@@ -399,7 +410,7 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
     """Pads with a constant, or by mirroring ('REFLECT' excludes the edge, 'SYMMETRIC' repeats it)."""
     x = as_tensor(tensor)
     shape = x._value.shape
-    p = np.asarray(paddings._value if _is_tensor(paddings) else paddings)
+    p = _static(paddings, "pad's paddings")
     if p.size and p.dtype.kind not in "iu":
         raise TypeError(f"pad: paddings must be integers, got {paddings!r}")
     if p.shape != (len(shape), 2):
@@ -421,7 +432,7 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
         cv = as_tensor(cv, dtype=x.dtype)
         if cv._value.ndim != 0:
             raise _invalid("PadV2", f"constant_values must be a scalar. Got shape {_fmt(cv._value.shape)}")
-        return execute(pad_p, (x,), {"paddings": pads, "value": cv._value[()]})
+        return execute(pad_p, (x,), {"paddings": pads, "value": _static(cv, "pad's constant_values")[()]})
     shift = 1 if mode == "REFLECT" else 0  # mirror modes: a gather of mirrored indices along each axis
     for axis, ((lo, hi), n) in enumerate(zip(pads, shape)):
         if mode == "REFLECT" and max(lo, hi) >= n:
@@ -445,7 +456,7 @@ def reverse(tensor, axis, name=None):
     """Reverses the dimensions listed in ``axis`` (a 1-D list, negative ok)."""
     x = as_tensor(tensor)
     r = x._value.ndim
-    a = np.asarray(axis._value if _is_tensor(axis) else axis)
+    a = _static(axis, "reverse's axis")
     if a.ndim != 1:
         raise _invalid("ReverseV2", f"'dims' must be 1-dimension, not {a.ndim}: pass a list such as [{axis}]")
     axes = []
@@ -521,11 +532,15 @@ def gather(params, indices, validate_indices=None, axis=None, batch_dims=0, name
         if ps[d] != ishape[d]:
             raise _invalid("GatherV2", f"params.shape[{d}]: {ps[d]} should be equal to indices.shape[{d}]: "
                                        f"{ishape[d]}")
-    v, n = i._value, ps[axis]
-    bad = np.argwhere((v < 0) | (v >= n))
-    if bad.size or (v.ndim == 0 and not 0 <= v < n):
-        pos = tuple(bad[0]) if bad.size else ()
-        raise _invalid("GatherV2", f"indices[{','.join(map(str, pos))}] = {v[pos]} is not in [0, {n})")
+
+    def check(v, params):  # params' shape when the graph runs (a while loop's history grows with its iterations)
+        n = params.shape[axis]
+        bad = np.argwhere((v < 0) | (v >= n))
+        if bad.size or (v.ndim == 0 and not 0 <= v < n):
+            pos = tuple(bad[0]) if bad.size else ()
+            raise _invalid("GatherV2", f"indices[{','.join(map(str, pos))}] = {v[pos]} is not in [0, {n})")
+
+    value_check(check, i, p)
     return execute(gather_p, (p, i), {"axis": axis, "batch_dims": bd})
 
 
@@ -567,11 +582,16 @@ def gather_nd(params, indices, batch_dims=0, name=None, bad_indices_policy=""):
     if m > len(ps) - bd:
         raise _invalid("GatherNd", f"index innermost dimension length must be <= params rank; saw: {m} vs. "
                                    f"{len(ps) - bd}")
-    bad = np.argwhere(((v < 0) | (v >= np.array(ps[bd:bd + m], dtype=np.int64))).any(axis=-1))
-    if bad.size:
-        pos = tuple(bad[0])
-        raise _invalid("GatherNd", f"indices[{','.join(map(str, pos))}] = [{', '.join(map(str, v[pos]))}] does not "
-                                   f"index into param shape {_fmt(ps)}, node name: GatherNd")
+
+    def check(v, params):
+        ps = params.shape
+        bad = np.argwhere(((v < 0) | (v >= np.array(ps[bd:bd + m], dtype=np.int64))).any(axis=-1))
+        if bad.size:
+            pos = tuple(bad[0])
+            raise _invalid("GatherNd", f"indices[{','.join(map(str, pos))}] = [{', '.join(map(str, v[pos]))}] "
+                                       f"does not index into param shape {_fmt(ps)}, node name: GatherNd")
+
+    value_check(check, i, p)
     return execute(gather_nd_p, (p, i), {"batch_dims": bd})
 
 
@@ -601,7 +621,7 @@ def where_indices(condition):
     if c._value.ndim == 0:
         raise _invalid("Where", "WhereOp : Unhandled input dimensions: 0 (where(condition) needs a tensor of rank "
                                 ">= 1)")
-    return execute(where_indices_p, (c,), NO_PARAMS)
+    return guard_shape(execute(where_indices_p, (c,), NO_PARAMS), "The output of where(condition)")
 
 
 # --- one_hot, shape queries and ranges -----------------------------------------------
@@ -647,13 +667,22 @@ def shape(input, out_type=None, name=None):  # noqa: A002
     if out_type not in (_dt.int32, _dt.int64):
         raise _invalid("Shape", f"Value for attr 'out_type' of {out_type.name} is not in the list of allowed "
                                 "values: int32, int64")
+    if is_dynamic_shape(x):  # a while loop's growing variable: its shape when the graph runs
+        return execute(_shape_p, (x,), {"dtype": out_type._np})
     return Tensor(np.array(x._value.shape, dtype=out_type._np))
 
 
 def size(input, out_type=None, name=None):  # noqa: A002
     """The number of elements of ``input`` as a scalar int32 (or ``out_type``) tensor."""
     x = as_tensor(input)
-    return Tensor(np.array(x._value.size, dtype=_dt.int32._np if out_type is None else _dt.as_dtype(out_type)._np))
+    dtype = _dt.int32._np if out_type is None else _dt.as_dtype(out_type)._np
+    if is_dynamic_shape(x):
+        return execute(_size_p, (x,), {"dtype": dtype})
+    return Tensor(np.array(x._value.size, dtype=dtype))
+
+
+_shape_p = Primitive("dynamic_shape", lambda x, dtype: np.array(x.shape, dtype), differentiable=False, register=False)
+_size_p = Primitive("dynamic_size", lambda x, dtype: np.array(x.size, dtype), differentiable=False, register=False)
 
 
 def rank(input, name=None):  # noqa: A002
@@ -676,8 +705,37 @@ _RANGE_ORDER = [d for d in (_dt.int32, _dt.int64, _dt.float16, _dt.bfloat16, _dt
 _RANGE_NO_KERNEL = ("int8", "int16", "uint16", "uint32", "uint64")  # allowed by TF's op def, but no CPU kernel
 
 
+def _range_impl(start, limit, delta, dtype):
+    s, lim, d = start[()], limit[()], delta[()]
+    if d == 0:
+        raise _invalid("Range", f"Requires delta != 0: {d}")
+    if (d > 0 and s > lim) or (d < 0 and s < lim):
+        raise _invalid("Range", f"Requires start {'<=' if d > 0 else '>='} limit when delta "
+                                f"{'>' if d > 0 else '<'} 0: {s}/{lim}")
+    if np.dtype(dtype).kind == "i":
+        n = (abs(int(lim) - int(s)) + abs(int(d)) - 1) // abs(int(d))
+    else:
+        n = int(np.ceil(np.abs((lim - s) / d)))
+    return np.asarray(s + np.arange(n).astype(dtype) * d, dtype=dtype)
+
+
+range_p = Primitive("range", _range_impl, differentiable=False)
+
+
 def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 - TF's public name
-    """``start, start + delta, ...`` up to (excluding) ``limit``; ints give int32, any float float32."""
+    """``start, start + delta, ...`` up to (excluding) ``limit``; ints give int32, any float float32.
+
+    With a traced (symbolic) argument the range is an equation whose length
+    is computed when the graph runs; the graph holds for the traced length only
+    (a guard traces again for another). AutoGraph's ``for i in range(n)`` does
+    not build the range.
+    """
+    args = range_arguments(start, limit, delta, dtype)
+    return guard_shape(execute(range_p, args, {"dtype": args[0]._value.dtype}), "The output of range")
+
+
+def range_arguments(start, limit=None, delta=1, dtype=None):
+    """``range``'s (start, limit, delta) as scalar tensors of the range's dtype, checked as TF checks them."""
     if limit is None:
         start, limit = 0, start
     dtype = None if dtype is None else _dt.as_dtype(dtype)
@@ -695,17 +753,7 @@ def range(start, limit=None, delta=1, dtype=None, name="range"):  # noqa: A001 -
         error = errors.NotFoundError if dtype.name in _RANGE_NO_KERNEL else errors.InvalidArgumentError
         raise error(None, "Range", f"range has no kernel for dtype {dtype.name}: use one of "
                                    f"{', '.join(d.name for d in _RANGE_ORDER)} [Op:Range]")
-    s, lim, d = (a._value.astype(dtype._np)[()] for a in args)
-    if d == 0:
-        raise _invalid("Range", f"Requires delta != 0: {d}")
-    if (d > 0 and s > lim) or (d < 0 and s < lim):
-        raise _invalid("Range", f"Requires start {'<=' if d > 0 else '>='} limit when delta "
-                                f"{'>' if d > 0 else '<'} 0: {s}/{lim}")
-    if dtype.is_integer:
-        n = (abs(int(lim) - int(s)) + abs(int(d)) - 1) // abs(int(d))
-    else:
-        n = int(np.ceil(np.abs((lim - s) / d)))
-    return Tensor(np.asarray(s + np.arange(n).astype(dtype._np) * d, dtype=dtype._np))
+    return tuple(a if a.dtype == dtype else _math.cast(a, dtype) for a in args)
 
 
 def linspace(start, stop, num, name=None, axis=0):
@@ -753,13 +801,60 @@ _INDEX_ERROR = ("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`Non
 
 
 def _index(k):
-    """A Python int from an int, NumPy integer or scalar int16/32/64 tensor or array (TypeError otherwise)."""
+    """A Python int from an int, NumPy integer or scalar int16/32/64 tensor or array (TypeError otherwise); a
+    traced (symbolic) tensor stays a Tensor."""
     if isinstance(k, (int, np.integer)):  # a bool counts as an int here, as in TF
         return int(k)
-    v = k._value if _is_tensor(k) else k
+    t = as_tensor(k) if _is_tensor(k) else None
+    v = k if t is None else t._value
     if isinstance(v, (np.ndarray, np.generic)) and v.ndim == 0 and v.dtype in (np.int16, np.int32, np.int64):
-        return int(v)
+        return t if is_symbolic(t) else int(v)
     raise TypeError(_INDEX_ERROR.format(k))
+
+
+def _symbolic_item(k):
+    return type(k) is Tensor or (isinstance(k, slice) and any(type(v) is Tensor for v in (k.start, k.stop)))
+
+
+def _slice_indices(k, n):
+    """``range(n)[k]`` for a slice ``k`` with Tensor bounds, as an int64 tensor (its length depends on them)."""
+    step = 1 if k.step is None else k.step
+    lo, hi = (0, n) if step > 0 else (-1, n - 1)
+
+    def bound(v, default):
+        if v is None:
+            return Tensor(np.int64(default))
+        v = _math.cast(v, _dt.int64) if _is_tensor(v) else Tensor(np.int64(v))
+        v = _math.where(_math.less(v, 0), _math.add(v, n), v)
+        return _math.minimum(_math.maximum(v, lo), hi)
+
+    start, stop = bound(k.start, hi if step < 0 else lo), bound(k.stop, lo if step < 0 else hi)
+    stop = _math.maximum(stop, start) if step > 0 else _math.minimum(stop, start)
+    return range(start, stop, step)
+
+
+def _dynamic_getitem(x, items):
+    """``x[items]`` where some items are traced tensors: the other items as a strided slice, then a gather per
+    traced item (from the last axis back, so that the axes before it keep their positions)."""
+    n_real = sum(k is not None and k is not Ellipsis for k in items)
+    static, gathers, axis, dim = [], [], 0, 0
+    for k in items:
+        if k is Ellipsis:
+            fill = max(x._value.ndim - n_real, 0)
+            static += [slice(None)] * fill
+            axis, dim = axis + fill, dim + fill
+            continue
+        if _symbolic_item(k):
+            gathers.append((axis, k, dim))
+            k = slice(None)
+        static.append(k)
+        axis += not isinstance(k, int)
+        dim += k is not None
+    y = getitem(x, tuple(static))
+    for axis, k, dim in reversed(gathers):
+        idx = k if type(k) is Tensor else _slice_indices(k, x._value.shape[dim])
+        y = execute(gather_p, (y, idx), {"axis": axis, "batch_dims": 0})
+    return y
 
 
 def getitem(tensor, key):
@@ -773,11 +868,17 @@ def getitem(tensor, key):
         if k is None or k is Ellipsis:
             items.append(k)
         elif isinstance(k, slice):
-            items.append(slice(*(None if v is None else _index(v) for v in (k.start, k.stop, k.step))))
+            step = None if k.step is None else _index(k.step)
+            if type(step) is Tensor:
+                step = int(static_value(step, "A slice's step"))
+            items.append(slice(None if k.start is None else _index(k.start), None if k.stop is None else _index(k.stop),
+                               step))
         else:
             items.append(_index(k))
     if sum(k is Ellipsis for k in items) > 1:
         raise _invalid("StridedSlice", "Multiple ellipses in slice spec not allowed")
+    if any(_symbolic_item(k) for k in items):
+        return _dynamic_getitem(x, items)
     shape = x._value.shape
     nd = len(shape)
     used = sum(k is not None and k is not Ellipsis for k in items)

@@ -58,18 +58,25 @@ def while_loop(cond, body, loop_vars, shape_invariants=None, parallel_iterations
     if _state.graph is not None:
         from ..graph.control_flow import graph_while
         return graph_while(cond, body, loop_vars, shape_invariants, maximum_iterations)
-    limit = None if maximum_iterations is None else int(maximum_iterations)
+    limit = None
+    if maximum_iterations is not None:
+        m = convert_to_tensor(maximum_iterations)
+        if m.shape.rank != 0:
+            raise ValueError(f"'maximum_iterations' must be a scalar. Received shape: {m.shape}")
+        limit = int(m)
+    # TF's eager loop: body's result must have loop_vars' structure (a bare tensor for a one-element
+    # list is a TypeError: it is unpacked into cond), and the final values come back as tensors.
+    structure = list(loop_vars)
     count = 0
     while (limit is None or count < limit) and _scalar_bool(cond(*loop_vars), "while_loop"):
-        new_vars = body(*loop_vars)
-        if not isinstance(new_vars, (list, tuple)):
-            new_vars = [new_vars]
-        if len(nest.flatten(list(new_vars))) != len(nest.flatten(list(loop_vars))):
-            raise ValueError(f"while_loop body returned {len(nest.flatten(list(new_vars)))} loop variables "
-                             f"but loop_vars has {len(nest.flatten(list(loop_vars)))}; they must match.")
-        loop_vars = type(loop_vars)(new_vars) if not hasattr(type(loop_vars), "_fields") else new_vars
+        loop_vars = body(*loop_vars)
+        nest.assert_same_structure(structure, list(loop_vars))
         count += 1
-    return loop_vars
+    return nest.map_structure(lambda v: v if _is_composite(v) else convert_to_tensor(v), loop_vars)
+
+
+def _is_composite(v):
+    return not isinstance(v, (Tensor, Variable)) and hasattr(v, "_to_components")
 
 
 def switch_case(branch_index, branch_fns, default=None, name=None):

@@ -430,7 +430,7 @@ def _get_sequence(value, n, channel_index, name):
     if isinstance(value, (list, tuple)):
         value = list(value)
     elif isinstance(value, (Tensor, np.ndarray)):
-        arr = value._value if isinstance(value, Tensor) else value
+        arr = _array._static(value, name)
         if arr.ndim == 0:
             raise TypeError("Cannot iterate over a scalar tensor.")
         value = arr.tolist()
@@ -676,7 +676,7 @@ def conv1d(input, filters, stride, padding, data_format="NWC", dilations=None, n
 
 def _output_shape(op, output_shape, x, w, channels_first):
     if isinstance(output_shape, Tensor):
-        dims = output_shape._value.reshape(-1).tolist()
+        dims = _array._static(output_shape, f"{op}'s output_shape").reshape(-1).tolist()
     elif hasattr(output_shape, "as_list"):  # a TensorShape
         dims = output_shape.as_list()
     else:

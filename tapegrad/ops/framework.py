@@ -15,6 +15,7 @@ from .._core.context import state as _state
 from .._core.custom_gradient import custom_gradient
 from .._core.indexed_slices import IndexedSlices
 from .._core.tensor import Tensor, Variable, constant, convert_to_tensor
+from ..graph.tracer import host_call, is_symbolic
 
 
 # --- eager queries ------------------------------------------------------------------
@@ -32,7 +33,8 @@ def get_static_value(tensor, partial=False):
     """The NumPy value of an eager Tensor; None for a Variable or a symbolic tensor; non-tensors unchanged."""
     if not is_tensor(tensor):
         return tensor
-    if isinstance(tensor, (Variable, IndexedSlices)) or not isinstance(tensor._value, (np.ndarray, np.generic)):
+    if isinstance(tensor, (Variable, IndexedSlices)) or not isinstance(tensor._value, (np.ndarray, np.generic)) \
+            or is_symbolic(tensor):
         return None
     return np.asarray(tensor._value).copy()
 
@@ -262,8 +264,12 @@ def numpy_function(func=None, inp=None, Tout=None, stateful=True, name=None):  #
         raise TypeError("Missing required argument: 'Tout'")
     if func is None:
         return lambda f: (lambda *args: numpy_function(f, list(args), Tout=Tout, stateful=stateful, name=name))
-    args = [np.array(a._value if isinstance(a, Tensor) else (a.numpy() if is_tensor(a) else a)) for a in inp or []]
-    return _convert_outputs("PyFunc", func(*args), Tout, cast=False)
+    def run(*args):  # on every call of a traced function, with that call's values
+        out = _convert_outputs("PyFunc", func(*[np.array(a._value) for a in args]), Tout, cast=False)
+        return tuple(out) if isinstance(out, list) else out
+
+    out = host_call(run, *[a if is_tensor(a) else convert_to_tensor(a) for a in inp or []])
+    return list(out) if isinstance(out, tuple) else out
 
 
 # --- enums -------------------------------------------------------------------------------------

@@ -24,11 +24,12 @@ from .._core.forwardprop import linear_jvp
 from .._core.primitive import Primitive
 from .._core.shape import TensorShape
 from .._core.tensor import convert_to_tensor
+from ..graph.tracer import is_symbolic, value_check
 from . import math as _math
 from ._util import NO_PARAMS, Tensor, execute
 from ._util import tensor as as_tensor
-from .array import (_fmt, _gather_nd_key, _index_tensor, _invalid, _is_tensor, _matching, _slice, gather_grad_p,
-                    gather_nd_grad_p, gather_nd_p, gather_p, transpose)
+from .array import (_fmt, _gather_nd_key, _index_tensor, _invalid, _is_tensor, _matching, _slice, _static,
+                    gather_grad_p, gather_nd_grad_p, gather_nd_p, gather_p, reshape, transpose)
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -42,7 +43,7 @@ def _check_kinds(op, x, kinds):
 
 def _scalar_int(op, value, what):
     """A Python int from an int or a scalar integer tensor; TF's error for a non-scalar tensor."""
-    v = np.asarray(value._value if _is_tensor(value) else value)
+    v = _static(value, f"{op}'s {what}")
     if v.ndim != 0:
         raise _invalid(op, f"{what} should be a scalar, not shape {_fmt(v.shape)}")
     if v.dtype.kind not in "iu":
@@ -110,9 +111,9 @@ def scatter_nd(indices, updates, shape, name=None):
         if s.dtype != i.dtype:
             raise _invalid("ScatterNd", f"cannot compute ScatterNd as input #2(zero-based) was expected to be a "
                                         f"{i.dtype.name} tensor but is a {s.dtype.name} tensor")
-        sv = s._value
+        sv = _static(s, "scatter_nd's shape")
     else:
-        sv = np.asarray(shape.as_list() if isinstance(shape, TensorShape) else shape)
+        sv = _static(shape.as_list() if isinstance(shape, TensorShape) else shape, "scatter_nd's shape")
         if sv.size and sv.dtype.kind not in "iu":
             raise TypeError(f"Cannot convert {shape!r} to EagerTensor of dtype {i.dtype.name}")
     if sv.ndim != 1:
@@ -129,7 +130,7 @@ def scatter_nd(indices, updates, shape, name=None):
     if int(np.prod(out_shape)) == 0 and idx.size:
         raise _invalid("ScatterNd", f"Indices and updates specified for empty output.  indices shape: "
                                     f"{_fmt(idx.shape)}")
-    _check_nd_indices("ScatterNd", idx, out_shape)
+    value_check(lambda v: _check_nd_indices("ScatterNd", v, out_shape), i)
     return _scatter_nd(u, i, out_shape)
 
 
@@ -255,7 +256,7 @@ def _tensor_scatter(op, tensor, indices, updates):
     if upd.shape[outer:] != shape[ix:]:
         raise _invalid(op, f"The inner {len(shape) - ix} dimensions of output.shape={_fmt(shape)} must match the "
                            f"inner {upd.ndim - outer} dimensions of updates.shape={_fmt(upd.shape)}")
-    _check_nd_indices(op, idx, shape)
+    value_check(lambda v: _check_nd_indices(op, v, shape), i)
     return execute(prim, (x, i, u), NO_PARAMS)
 
 
@@ -360,7 +361,7 @@ def _sorted_segments(op, data, segment_ids, kinds="fciu"):
     _check_kinds(op, x, kinds)
     if x._value.ndim < 1:
         raise _invalid(op, "input must be at least rank 1")
-    ids = i._value
+    ids = _static(i, f"{op}'s segment_ids")  # the number of segments is the last id + 1
     if ids.ndim != 1:
         raise _invalid(op, "segment_ids should be a vector.")
     if ids.shape[0] != x._value.shape[0]:
@@ -395,12 +396,16 @@ def _unsorted_segments(op, data, segment_ids, num_segments, kinds="fciu"):
         raise _invalid(op, f"data.shape = {_fmt(shape)} does not start with segment_ids.shape = {_fmt(ids.shape)}")
     if n < 0:
         raise _invalid(op, f"Input num_segments == {n} must not be negative.")
-    bad = np.argwhere(ids >= n)
-    if bad.size:
-        pos = tuple(bad[0])
-        raise _invalid(op, f"segment_ids{_fmt(pos)} = {ids[pos]} is out of range [0, {n})")
-    if (ids < 0).any():
-        return x, Tensor(np.where(ids < 0, n, ids).astype(np.int64)), n + 1, n
+
+    def check(ids):
+        bad = np.argwhere(ids >= n)
+        if bad.size:
+            pos = tuple(bad[0])
+            raise _invalid(op, f"segment_ids{_fmt(pos)} = {ids[pos]} is out of range [0, {n})")
+
+    value_check(check, i)
+    if is_symbolic(i) or (ids < 0).any():
+        return x, _math.where(_math.less(i, _math._scalar(0, i)), _math._scalar(n, i), i), n + 1, n
     return x, i, n, None
 
 
@@ -409,10 +414,10 @@ def _keep(out, keep):
     return out if keep is None else _slice(out, (slice(0, keep),))
 
 
-def _counts(ids, n, rest_ndim, dtype):
+def _counts(i, n, rest_ndim, dtype):
     """How many rows each segment has (at least 1), shaped to broadcast against the segment rows."""
-    c = np.maximum(np.bincount(ids.reshape(-1), minlength=n), 1)
-    return Tensor(c.reshape((n,) + (1,) * rest_ndim).astype(dtype))
+    c = _scatter0(Tensor(np.ones(i._value.shape, np.int64)), i, (n,))
+    return reshape(_math.cast(_math.maximum(c, _math._scalar(1, c)), dtype), (n,) + (1,) * rest_ndim)
 
 
 def _sum(x, i, n):
@@ -429,10 +434,10 @@ def segment_mean(data, segment_ids, name=None):
     """Means of the rows of ``data`` that share a (sorted) segment id; integer means truncate; empty is 0."""
     x, i, n = _sorted_segments("SegmentMean", data, segment_ids)
     s = _sum(x, i, n)
-    counts = _counts(i._value, n, x._value.ndim - 1, x._value.dtype)
+    counts = _counts(i, n, x._value.ndim - 1, x._value.dtype)
     if x.dtype.is_integer:  # integer division toward zero, as TF's kernel
-        q = np.abs(s._value) // counts._value
-        return Tensor(np.where(s._value < 0, -q, q).astype(x._value.dtype))
+        q = _math.floordiv(_math.abs(s), counts)
+        return _math.where(_math.less(s, _math._scalar(0, s)), _math.negative(q), q)
     return _math.realdiv(s, counts)
 
 
@@ -468,7 +473,7 @@ def _sum_over_n(data, segment_ids, num_segments, sqrt):
         raise _invalid("Maximum", f"Value for attr 'T' of {x.dtype.name} is not in the list of allowed values: "
                                   "bfloat16, half, float, double, int8, uint8, int16, uint16, int32, uint32, int64, "
                                   "uint64")
-    counts = _counts(i._value, n, x._value.ndim - i._value.ndim, x._value.dtype)
+    counts = _counts(i, n, x._value.ndim - i._value.ndim, x._value.dtype)
     s = _sum(x, i, n)
     return _keep(_math.realdiv(s, _math.sqrt(counts)) if sqrt else _math.truediv(s, counts), keep)
 
@@ -544,7 +549,7 @@ def top_k(input, k=1, sorted=True, index_type=_dt.int32, name=None):  # noqa: A0
     returns them sorted. The gradient goes to the selected entries.
     """
     x = as_tensor(input)
-    kv = np.asarray(k._value if _is_tensor(k) else k)
+    kv = _static(k, "top_k's k")
     if kv.ndim != 0:
         raise _invalid("TopKV2", f"k must be scalar, got shape {_fmt(kv.shape)}")
     if kv.dtype.kind not in "iu":
@@ -568,7 +573,7 @@ def _sort(values, axis, direction, return_indices):
     if direction not in ("ASCENDING", "DESCENDING"):
         raise ValueError("Argument `direction` should be one of ASCENDING, DESCENDING. Received: "
                          f"direction={direction}")
-    a = np.asarray(axis._value if _is_tensor(axis) else axis)
+    a = _static(axis, "sort's axis")
     if a.ndim != 0:
         raise ValueError(f"Argument `axis` must be a constant scalar. Received: axis={axis}.")
     axis = int(a)

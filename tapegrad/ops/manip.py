@@ -15,9 +15,11 @@ from .._core import dtypes as _dt
 from .._core.primitive import Primitive
 from .._core.shape import TensorShape
 from .._core.tensor import convert_to_tensor
+from ..graph.tracer import guard_shape, value_check
 from . import array as _array
-from .array import _fmt, _invalid, _is_tensor
+from .array import _fmt, _invalid, _is_tensor, _static
 from . import math as _math
+from . import reduce as _reduce
 from ._util import NO_PARAMS, Tensor, execute, pair, same_dtype
 from ._util import tensor as as_tensor
 
@@ -55,11 +57,11 @@ def repeat(input, repeats, axis=None, name=None):  # noqa: A002 - TF's argument 
     r = x._value.ndim
     if r == 0:
         raise ValueError("input.shape.ndims must be at least 1 for tf.repeat with an axis; got a scalar.")
-    axis = int(np.asarray(axis._value if _is_tensor(axis) else axis))
+    axis = int(_static(axis, "repeat's axis"))
     if not -r <= axis < r:
         raise ValueError(f"axis = {axis} not in [{-r}, {r})")
     axis %= r
-    reps = np.asarray(repeats._value if _is_tensor(repeats) else repeats)
+    reps = _static(repeats, "repeat's repeats")
     if reps.dtype.kind not in "iu":
         raise TypeError(f"repeats must be integers, got {repeats!r}")
     n = x._value.shape[axis]
@@ -94,8 +96,8 @@ def _gather_dense(x, idx, axis):
 def roll(input, shift, axis, name=None):  # noqa: A002
     """Rolls elements along ``axis`` by ``shift`` (scalars or 1-D lists of equal length; shifts add up per axis)."""
     x = as_tensor(input)
-    s = np.asarray(shift._value if _is_tensor(shift) else shift).reshape(-1)
-    a = np.asarray(axis._value if _is_tensor(axis) else axis).reshape(-1)
+    s = _static(shift, "roll's shift").reshape(-1)
+    a = _static(axis, "roll's axis").reshape(-1)
     if s.size != a.size:
         raise _invalid("Roll", "shift and axis must have the same size")
     r = x._value.ndim
@@ -146,9 +148,9 @@ def meshgrid(*args, **kwargs):
 def slice(input_, begin, size, name=None):  # noqa: A001 - TF's public name
     """The slice of ``input_`` starting at ``begin`` with ``size`` elements per dimension (-1: all remaining)."""
     x = as_tensor(input_)
-    b = np.asarray(begin._value if _is_tensor(begin) else begin).reshape(-1) if np.ndim(
-        begin._value if _is_tensor(begin) else begin) <= 1 else None
-    z = np.asarray(size._value if _is_tensor(size) else size)
+    b = _static(begin, "slice's begin")
+    b = b.reshape(-1) if b.ndim <= 1 else None
+    z = _static(size, "slice's size")
     shape = x._value.shape
     r = len(shape)
     if b is None or z.ndim > 1 or b.size != r or z.size != r:
@@ -172,9 +174,8 @@ def strided_slice(input_, begin, end, strides=None, begin_mask=0, end_mask=0, el
     """``input_[begin:end:strides]`` with TF's masks: bit i of ``begin_mask``/``end_mask`` ignores begin[i]/end[i],
     ``ellipsis_mask`` makes spec i an ``...``, ``new_axis_mask`` a new axis, ``shrink_axis_mask`` an index."""
     x = as_tensor(input_)
-    specs = [np.asarray(v._value if _is_tensor(v) else v) for v in (begin, end)]
-    specs.append(np.ones_like(specs[0]) if strides is None else
-                 np.asarray(strides._value if _is_tensor(strides) else strides))
+    specs = [_static(v, f"strided_slice's {what}") for v, what in ((begin, "begin"), (end, "end"))]
+    specs.append(np.ones_like(specs[0]) if strides is None else _static(strides, "strided_slice's strides"))
     if any(s.ndim != 1 for s in specs) or len({s.shape[0] for s in specs}) != 1:
         raise _invalid("StridedSlice", "Expected begin, end, and strides to be 1D equal size tensors, but got shapes "
                                        + ", ".join(_fmt(s.shape) for s in specs[:2]) + f", and {_fmt(specs[2].shape)}"
@@ -207,9 +208,10 @@ def sequence_mask(lengths, maxlen=None, dtype=_dt.bool, name=None):
     if lengths._value.dtype.kind == "f":
         lengths = _math.cast(lengths, _dt.int32)
     if maxlen is None:
-        maxlen = int(lengths._value.max()) if lengths._value.size else 0
+        maxlen = int(_static(_reduce.reduce_max(lengths), "The largest length of sequence_mask")) if \
+            lengths._value.size else 0
     else:
-        m = np.asarray(maxlen._value if _is_tensor(maxlen) else maxlen)
+        m = _static(maxlen, "sequence_mask's maxlen")
         if m.ndim != 0:
             raise ValueError(f"Argument `maxlen` must be scalar for sequence_mask, received `maxlen` = {maxlen}.")
         maxlen = int(m)
@@ -237,7 +239,8 @@ def _unique(x, out_idx):
     if out_idx not in (_dt.int32, _dt.int64):
         raise _invalid("Unique", f"Value for attr 'out_idx' of {out_idx.name} is not in the list of allowed values: "
                                  "int32, int64")
-    return execute(unique_p, (x,), {"out_idx": out_idx._np})
+    y, idx, count = execute(unique_p, (x,), {"out_idx": out_idx._np})
+    return guard_shape(y, "The output of unique"), idx, count
 
 
 def unique(x, out_idx=_dt.int32, name=None):
@@ -297,21 +300,25 @@ def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=No
         raise _invalid("ReverseSequence", f"Invalid seq_dim {seq_axis} and batch_dim {batch_axis} for input rank {r}"
                        if seq_axis != batch_axis else f"batch_dim == seq_dim == {seq_axis}")
     shape = x._value.shape
-    lens = lengths._value
-    if lens.shape[0] != shape[batch_axis]:
-        raise _invalid("ReverseSequence", f"Length of seq_lengths != input.dims({batch_axis}), ({lens.shape[0]} vs. "
-                                          f"{shape[batch_axis]})")
+    if lengths._value.shape[0] != shape[batch_axis]:
+        raise _invalid("ReverseSequence", f"Length of seq_lengths != input.dims({batch_axis}), "
+                                          f"({lengths._value.shape[0]} vs. {shape[batch_axis]})")
     n = shape[seq_axis]
-    for b, k in enumerate(lens.tolist()):
-        if k > n:
-            raise _invalid("ReverseSequence", f"seq_lens({b}) > input.dims({seq_axis})")
-        if k < 0:
-            raise _invalid("ReverseSequence", f"seq_lens({b}) < 0")
-    j = np.arange(n)
-    idx = np.where(j < lens[:, None], lens[:, None] - 1 - j, j)  # [batch, n]
+
+    def check(lens):
+        for b, k in enumerate(lens.tolist()):
+            if k > n:
+                raise _invalid("ReverseSequence", f"seq_lens({b}) > input.dims({seq_axis})")
+            if k < 0:
+                raise _invalid("ReverseSequence", f"seq_lens({b}) < 0")
+
+    value_check(check, lengths)
+    j = Tensor(np.broadcast_to(np.arange(n, dtype=lengths._value.dtype), (lengths._value.shape[0], n)))
+    lens = _array.expand_dims(lengths, 1)
+    idx = _math.where(_math.less(j, lens), _math.subtract(_math.subtract(lens, _math._scalar(1, lens)), j), j)
     perm = [batch_axis, seq_axis] + [d for d in builtins.range(r) if d not in (batch_axis, seq_axis)]
     moved = _array.transpose(x, perm)
-    out = execute(_array.gather_p, (moved, Tensor(idx)), {"axis": 1, "batch_dims": 1})
+    out = execute(_array.gather_p, (moved, idx), {"axis": 1, "batch_dims": 1})
     return _array.transpose(out, np.argsort(perm).tolist())
 
 
@@ -356,7 +363,8 @@ def broadcast_dynamic_shape(shape_x, shape_y):
     x = _int_tensor(shape_x, "BroadcastArgs", "T")
     y = as_tensor(shape_y) if _is_tensor(shape_y) else convert_to_tensor(shape_y, dtype=x.dtype)
     same_dtype("BroadcastArgs", (x, y))
-    dims = _broadcast_dims(x._value.tolist(), y._value.tolist())
+    dims = _broadcast_dims(_static(x, "broadcast_dynamic_shape's shape_x").tolist(),
+                           _static(y, "broadcast_dynamic_shape's shape_y").tolist())
     if dims is None:
         raise _invalid("BroadcastArgs", f"Incompatible shapes: {_fmt(x._value.tolist())} vs. "
                                         f"{_fmt(y._value.tolist())}")

@@ -24,8 +24,8 @@ from .._core.forwardprop import linear_jvp, multilinear_jvp, partials_jvp, symme
 from .._core.context import state as _state
 from .._core.primitive import Primitive
 from .._core.tensor import Variable, convert_to_tensor
-from ..graph.tracer import any_symbolic
-from ._util import NO_PARAMS, Tensor, execute, is_complex, normalize_axis, pair, same_dtype, tensor
+from ..graph.tracer import any_symbolic, static_value
+from ._util import NO_PARAMS, Tensor, execute, is_complex, normalize_axis, pair, pair_hinted, same_dtype, tensor
 
 
 def _def_unary(name, impl, rule, doc, kinds="fc", **flags):
@@ -113,6 +113,13 @@ add_p, add = _def_binary("add", operator.add, (
     lambda g, out, x, y: g,                      # d/dx (x + y) = 1
     lambda g, out, x, y: g,                      # d/dy (x + y) = 1
 ), "x + y elementwise.", linear=True, save_inputs=False)
+
+
+def add(x, y, name=None):
+    """x + y elementwise; ``y`` converts with x's dtype as a hint, as in TF (see ``pair_hinted``)."""
+    if type(x) is not Tensor or type(y) is not Tensor or x._value.dtype is not y._value.dtype:
+        x, y = pair_hinted("add", x, y)
+    return execute(add_p, (x, y), NO_PARAMS)
 
 subtract_p, subtract = _def_binary("subtract", operator.sub, (
     lambda g, out, x, y: g,                      # 1
@@ -593,6 +600,10 @@ bitwise_or_p, bitwise_or = _def_binary("bitwise_or", np.bitwise_or, None, "x | y
 bitwise_xor_p, bitwise_xor = _def_binary("bitwise_xor", np.bitwise_xor, None, "x ^ y for integer tensors.",
                                          kinds="iu")
 invert_p, invert = _def_unary("invert", np.invert, None, "~x (bitwise NOT) for integer tensors.", kinds="iu")
+left_shift_p, left_shift = _def_binary("left_shift", np.left_shift, None, "x << y for integer tensors.",
+                                       kinds="iu")
+right_shift_p, right_shift = _def_binary("right_shift", np.right_shift, None,
+                                         "x >> y for integer tensors (arithmetic for signed ones).", kinds="iu")
 
 # --- selection --------------------------------------------------------------------
 
@@ -936,7 +947,7 @@ def _scan_params(op, x, axis, exclusive, reverse):
     a = tensor(axis) if isinstance(axis, (Tensor, Variable)) else convert_to_tensor(axis, dtype="int32")
     if a._value.ndim != 0 or a._value.dtype.kind not in "iu":
         raise errors.InvalidArgumentError(None, op, f"ScanOp: axis must be a scalar, not {a._value.tolist()} [Op:{op}]")
-    ndim, axis = x._value.ndim, int(a._value)
+    ndim, axis = x._value.ndim, int(static_value(a, f"{op}'s axis"))
     if not -ndim <= axis < ndim:
         raise errors.InvalidArgumentError(None, op, (
             f"ScanOp: Expected scan axis in the range [{-ndim}, {ndim}), but got {axis} [Op:{op}]"))

@@ -12,6 +12,7 @@ import numpy as np
 from .._core import dtypes as _dt
 from .._core.primitive import Primitive
 from .._core.tensor import convert_to_tensor
+from ..graph.tracer import guard_shape, static_value, value_check
 from . import array as _array
 from .array import _invalid, _is_tensor
 from . import math as _math
@@ -196,20 +197,26 @@ def invert_permutation(x, name=None):
     if x.dtype not in (_dt.int32, _dt.int64):
         raise _invalid("InvertPermutation", f"Value for attr 'T' of {x.dtype.name} is not in the list of allowed "
                                             "values: int32, int64")
-    v = x._value
-    if v.ndim != 1:
-        raise _invalid("InvertPermutation", f"invert_permutation expects a 1D vector, got shape {list(v.shape)}")
-    seen = np.zeros(v.size, bool)
-    for d in v.tolist():
-        if not 0 <= d < v.size:
-            raise _invalid("InvertPermutation", f"{d} is not between 0 and {v.size}")
-        if seen[d]:
-            raise _invalid("InvertPermutation", f"{d} is duplicated in the input.")
-        seen[d] = True
+    if x._value.ndim != 1:
+        raise _invalid("InvertPermutation", f"invert_permutation expects a 1D vector, got shape {list(x.shape)}")
+
+    def check(v):
+        seen = np.zeros(v.size, bool)
+        for d in v.tolist():
+            if not 0 <= d < v.size:
+                raise _invalid("InvertPermutation", f"{d} is not between 0 and {v.size}")
+            if seen[d]:
+                raise _invalid("InvertPermutation", f"{d} is duplicated in the input.")
+            seen[d] = True
+
+    value_check(check, x)
     return execute(invert_permutation_p, (x,), NO_PARAMS)
 
 
-def _bincount_impl(arr, weights, size, binary_output, dtype):
+def _bincount_impl(arr, weights, minlength, maxlength, binary_output, dtype):
+    size = int(arr.max()) + 1 if arr.size else 0
+    size = size if minlength is None else builtins.max(size, minlength)
+    size = size if maxlength is None else builtins.min(size, maxlength)
     rows = arr.reshape(-1, arr.shape[-1]) if arr.ndim == 2 else arr.reshape(1, -1)
     w = None if weights.size == 0 else np.broadcast_to(weights, arr.shape).reshape(rows.shape)
     out = np.zeros((rows.shape[0], size), dtype)
@@ -245,13 +252,12 @@ def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=_dt.int32,
     elif axis == 0:
         a = _array.reshape(a, [-1])
     v = a._value
-    if v.size and v.min() < 0:
-        raise _invalid("DenseBincount", "Input arr must be non-negative!")
-    size = int(v.max()) + 1 if v.size else 0
-    if minlength is not None:
-        size = builtins.max(size, int(np.asarray(minlength)))
-    if maxlength is not None:
-        size = builtins.min(size, int(np.asarray(maxlength)))
+
+    def check(v):
+        if v.size and v.min() < 0:
+            raise _invalid("DenseBincount", "Input arr must be non-negative!")
+
+    value_check(check, a)
     if weights is not None:
         w = as_tensor(weights)
         if w._value.shape != v.shape and w._value.size != v.size:
@@ -261,7 +267,10 @@ def bincount(arr, weights=None, minlength=None, maxlength=None, dtype=_dt.int32,
     else:
         w = Tensor(np.zeros((0,), _dt.as_dtype(dtype)._np))
         out_dtype = _dt.as_dtype(dtype)._np
-    return execute(bincount_p, (a, w), {"size": size, "binary_output": bool(binary_output), "dtype": out_dtype})
+    lengths = {k: None if n is None else int(_array._int(n, f"bincount's {k}"))
+               for k, n in (("minlength", minlength), ("maxlength", maxlength))}
+    out = execute(bincount_p, (a, w), {**lengths, "binary_output": bool(binary_output), "dtype": out_dtype})
+    return guard_shape(out, "The output of bincount")
 
 
 def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=_dt.int32, name=None):
@@ -270,19 +279,23 @@ def confusion_matrix(labels, predictions, num_classes=None, weights=None, dtype=
     pred = _array.reshape(_math.cast(as_tensor(predictions), _dt.int64), [-1])
     if lab._value.shape != pred._value.shape:
         raise ValueError(f"Dimensions {lab._value.shape[0]} and {pred._value.shape[0]} are not compatible")
-    lv, pv = lab._value, pred._value
-    if (lv < 0).any():
-        raise _invalid("assert_non_negative", "`labels` contains negative values.")
-    if (pv < 0).any():
-        raise _invalid("assert_non_negative", "`predictions` contains negative values.")
     if num_classes is None:
-        n = int(builtins.max(lv.max(initial=-1), pv.max(initial=-1))) + 1
+        top = _reduce.reduce_max(_array.concat([lab, pred, Tensor(np.array([-1], np.int64))], 0))
+        n = int(static_value(top, "The largest label or prediction of confusion_matrix")) + 1
     else:
-        n = int(np.asarray(num_classes._value if _is_tensor(num_classes) else num_classes))
+        n = _array._int(num_classes, "confusion_matrix's num_classes")
+
+    def check(lv, pv):
+        if (lv < 0).any():
+            raise _invalid("assert_non_negative", "`labels` contains negative values.")
+        if (pv < 0).any():
+            raise _invalid("assert_non_negative", "`predictions` contains negative values.")
         if (lv >= n).any():
             raise _invalid("assert_less", "`labels` out of bound")
         if (pv >= n).any():
             raise _invalid("assert_less", "`predictions` out of bound")
+
+    value_check(check, lab, pred)
     dtype = _dt.as_dtype(dtype)
     values = (_array.ones_like(lab, dtype=dtype) if weights is None else
               _math.cast(_array.reshape(as_tensor(weights), [-1]), dtype))
@@ -317,11 +330,13 @@ def in_top_k(targets, predictions, k, name=None):
     if t._value.shape[0] != p._value.shape[0]:
         raise _invalid("InTopKV2", "First dimension of predictions " f"{p._value.shape[0]} must match length of "
                                    f"targets {t._value.shape[0]}")
-    bad = (t._value < 0) | (t._value >= p._value.shape[1])
-    if bad.any():
-        i = int(np.argmax(bad))
-        raise _invalid("InTopKV2", f"targets[{i}] is out of range")
-    return execute(in_top_k_p, (t, p), {"k": int(np.asarray(k._value if _is_tensor(k) else k))})
+    def check(v):
+        bad = (v < 0) | (v >= p._value.shape[1])
+        if bad.any():
+            raise _invalid("InTopKV2", f"targets[{int(np.argmax(bad))}] is out of range")
+
+    value_check(check, t)
+    return execute(in_top_k_p, (t, p), {"k": _array._int(k, "in_top_k's k")})
 
 
 def zero_fraction(value, name=None):

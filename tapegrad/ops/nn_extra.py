@@ -55,9 +55,8 @@ def _conv_transpose(op, nsp, input, filters, output_shape, strides, padding, dat
     if len(gs) != nsp + 2 or len(ws) != nsp + 2:
         raise _conv._invalid(op, f"input and filters must be {nsp + 2}-dimensional, got {_conv._dims(gs)} and "
                                  f"{_conv._dims(ws)}")
-    dims = [int(d) for d in np.asarray(output_shape._value if isinstance(output_shape, Tensor) else
-                                       (output_shape.as_list() if hasattr(output_shape, "as_list")
-                                        else output_shape)).reshape(-1)]
+    dims = [int(d) for d in (output_shape.as_list() if hasattr(output_shape, "as_list") else
+                             _array._static(output_shape, f"{op}'s output_shape").reshape(-1))]
     if len(dims) != nsp + 2:
         raise _conv._invalid(op, f"output_shape must have {nsp + 2} elements, got {dims}")
     if ws[-1] != gs[c]:
@@ -104,7 +103,7 @@ def conv1d_transpose(input, filters, output_shape, strides, padding="SAME", data
 def conv_transpose(input, filters, output_shape, strides, padding="SAME", data_format=None,  # noqa: A002
                    dilations=None, name=None):
     """The transpose of ``convolution``: 1-, 2- or 3-D by the length of ``output_shape``."""
-    n = len(np.asarray(output_shape._value if isinstance(output_shape, Tensor) else output_shape).reshape(-1)) - 2
+    n = (output_shape._value.size if isinstance(output_shape, Tensor) else len(output_shape)) - 2
     if n == 2:
         return _conv.conv2d_transpose(input, filters, output_shape, strides, padding, data_format or "NHWC", dilations)
     if n not in (1, 3):

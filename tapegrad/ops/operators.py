@@ -1,6 +1,7 @@
 """Python operators on Tensor and Variable, mapped to tapegrad ops as TF maps them."""
-from .._core.tensor import Tensor, Variable
+from .._core.tensor import Tensor, Variable, _variable_getitem, convert_to_tensor
 from . import array, math
+from ._util import pair
 
 
 def _binary(fn):
@@ -14,16 +15,28 @@ def _binary(fn):
 
 
 def _eq(self, other):
-    """Elementwise equality (TF 2); ``x == None`` is False."""
+    """Elementwise equality (TF 2); ``x == None`` is False, shapes that do not broadcast give a scalar False."""
     if other is None:
         return False
-    return math.equal(self, other)
+    x, y = pair("Equal", self, other)
+    if not _broadcastable(x, y):
+        return convert_to_tensor(False)
+    return math.equal(x, y)
 
 
 def _ne(self, other):
+    """Elementwise inequality; ``x != None`` is True, shapes that do not broadcast give a scalar True."""
     if other is None:
         return True
-    return math.not_equal(self, other)
+    x, y = pair("NotEqual", self, other)
+    if not _broadcastable(x, y):
+        return convert_to_tensor(True)
+    return math.not_equal(x, y)
+
+
+def _broadcastable(x, y):
+    a, b = x.shape.as_list(), y.shape.as_list()
+    return all(p == q or p == 1 or q == 1 or p is None or q is None for p, q in zip(a[::-1], b[::-1]))
 
 
 _OPS = {
@@ -46,11 +59,18 @@ def _is_bool(x, y):
     return t.dtype.is_bool
 
 
+def _radd(self, other):
+    """``other + tensor``: ``other`` must convert to the tensor's dtype (TypeError otherwise), as in TF."""
+    x, y = pair("add", other, self)
+    return math.add(x, y)
+
+
 def _install(cls):
     for name, fn in _OPS.items():
         op, rop = _binary(fn)
         setattr(cls, f"__{name}__", op)
         setattr(cls, f"__r{name}__", rop)
+    cls.__radd__ = _radd
     cls.__lt__ = lambda self, other: math.less(self, other)
     cls.__le__ = lambda self, other: math.less_equal(self, other)
     cls.__gt__ = lambda self, other: math.greater(self, other)
@@ -66,6 +86,7 @@ def _install(cls):
 
 _install(Tensor)
 _install(Variable)
+Variable.__getitem__ = _variable_getitem  # variable[key] has TF's .assign(value)
 # Defining __eq__ removes the inherited __hash__; both types stay unhashable on purpose (use .ref()).
 Tensor.__hash__ = Tensor.__dict__.get("__hash__") or (lambda self: _unhashable("Tensor"))
 Variable.__hash__ = lambda self: _unhashable("Variable")

@@ -32,7 +32,9 @@ from .._core import dtypes as _dt
 from .._core.context import state as _state
 from .._core.shape import TensorShape
 from .._core.tensor import Tensor, convert_to_tensor
+from ..graph.tracer import value_check
 from . import math as _math
+from . import array as _array
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2**31 - 1
@@ -126,7 +128,7 @@ def _shape(shape, op):
         if not shape.is_fully_defined():
             raise ValueError(f"{op}: shape {shape} is not fully defined.")
         return tuple(shape.as_list())
-    arr = np.asarray(shape._value if isinstance(shape, Tensor) else shape)
+    arr = _array._static(shape, f"{op}'s shape")
     if arr.size == 0 and arr.ndim == 1:
         return ()
     if arr.dtype.kind not in "iu":
@@ -251,13 +253,16 @@ def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=Non
         minval = convert_to_tensor(minval, dtype=dtype)
         maxval = convert_to_tensor(maxval, dtype=dtype)
     if dtype.is_integer:
-        lo, hi = minval._value, maxval._value
-        for what, bound in (("minval", lo), ("maxval", hi)):
+        for what, bound in (("minval", minval._value), ("maxval", maxval._value)):
             if bound.ndim:
                 raise errors.InvalidArgumentError(None, kind, (
                     f"{what} must be 0-D, got shape {list(bound.shape)} [Op:{kind}]"))
-        if not lo < hi:
-            raise errors.InvalidArgumentError(None, kind, f"Need minval < maxval, got {lo} >= {hi} [Op:{kind}]")
+
+        def check(lo, hi):
+            if not lo < hi:
+                raise errors.InvalidArgumentError(None, kind, f"Need minval < maxval, got {lo} >= {hi} [Op:{kind}]")
+
+        value_check(check, minval, maxval)
         return _draw(kind, dtype, seed, lambda rng, lo, hi: rng.integers(lo, hi, size=shape, dtype=dtype._np),
                      minval, maxval)
     result = _draw(kind, dtype, seed, lambda rng: _unit_uniform(rng, shape, dtype))

@@ -3,14 +3,19 @@
 Stateful ops follow TF's seed semantics through ``random._draw`` (see random.py). Stateless ops are
 deterministic functions of their ``seed`` pair (a PCG64 stream keyed by the pair and the op kind):
 the same seed gives the same numbers on every call, as in TF, but the numbers are not TF's (TF uses
-Philox bits; matching them is not attempted).
+Philox bits; matching them is not attempted). A stateless draw is an equation of its seed and inputs, so
+a traced seed gives new numbers in every call.
 """
 import numpy as np
 
 from .._core import dtypes as _dt
-from .._core.tensor import Tensor, Variable, convert_to_tensor
+from .._core.primitive import Primitive
+from .._core.tensor import Tensor, convert_to_tensor
+from ..graph.tracer import host_call, value_check
+from . import array as _array
 from . import math as _math
 from . import random as _random
+from ._util import execute
 from .array import _invalid
 
 _KIND_CODES = {"normal": 1, "uniform": 2, "uniform_int": 3, "truncated_normal": 4, "categorical": 5,
@@ -38,7 +43,7 @@ def _categorical_args(op, logits, num_samples, dtype):
     if logits._value.dtype.kind != "f":
         raise _invalid(op, f"Value for attr 'T' of {logits.dtype.name} is not in the list of allowed values: "
                            "float, double, half, bfloat16")
-    n = int(np.asarray(num_samples._value if isinstance(num_samples, (Tensor, Variable)) else num_samples))
+    n = int(_array._static(num_samples, f"{op}'s num_samples"))
     if n < 0:
         raise _invalid(op, f"num_samples should be nonnegative, got {n}")
     dtype = _dt.int64 if dtype is None else _dt.as_dtype(dtype)
@@ -65,7 +70,7 @@ def gamma(shape, alpha, beta=None, dtype=_dt.float32, seed=None, name=None):
     alpha = convert_to_tensor(alpha, dtype=dtype)
     beta_t = None if beta is None else convert_to_tensor(beta, dtype=dtype)
     bshape = alpha._value.shape if beta_t is None else np.broadcast_shapes(alpha._value.shape, beta_t._value.shape)
-    a = Tensor(np.broadcast_to(alpha._value, bshape))
+    a = _array.broadcast_to(alpha, bshape)
     sample = _random._draw("RandomGamma", dtype, seed,
                            lambda rng, av: rng.standard_gamma(av, size=shape + av.shape).astype(dtype._np), a)
     return sample if beta_t is None else _math.divide(sample, beta_t)
@@ -89,15 +94,34 @@ def poisson(shape, lam, dtype=_dt.float32, seed=None, name=None):
 
 
 # --- stateless ops ---------------------------------------------------------------------------
-def _stateless_rng(seed, kind):
-    s = np.asarray(seed._value if isinstance(seed, (Tensor, Variable)) else seed)
-    if s.shape != (2,):
-        raise ValueError(f"Shape must be [2] for the seed, got shape {list(s.shape)}: seed must be a pair of "
-                         "integers [seed1, seed2].")
-    if s.dtype.kind not in "iu":
-        raise _invalid("StatelessRandom", f"seed must be int32 or int64, got {s.dtype}")
-    return np.random.Generator(np.random.PCG64([int(s[0]) & (2**64 - 1), int(s[1]) & (2**64 - 1),
-                                                _KIND_CODES[kind]]))
+def _stateless_impl(seed, *arrays, kind, sample):
+    rng = np.random.Generator(np.random.PCG64([int(seed[0]) & (2**64 - 1), int(seed[1]) & (2**64 - 1),
+                                               _KIND_CODES[kind]]))
+    return sample(rng, *arrays)
+
+
+stateless_p = Primitive("stateless_random", _stateless_impl, differentiable=False, register=False)
+
+
+def _stateless(kind, seed, sample, *inputs):
+    """``sample(rng, *input arrays)`` with the generator of ``seed`` (a pair of ints): an equation of the seed and
+    the inputs, so that a traced seed draws new numbers in every call."""
+    s = seed if isinstance(seed, Tensor) else convert_to_tensor(seed)
+    if s._value.shape != (2,):
+        raise _invalid("StatelessRandom", f"Shape must be [2] for the seed, got shape {list(s._value.shape)}: seed "
+                                          "must be a pair of integers [seed1, seed2].")  # TF eager's type
+    if s._value.dtype.kind not in "iu":
+        raise _invalid("StatelessRandom", f"seed must be int32 or int64, got {s._value.dtype}")
+    return execute(stateless_p, (s,) + inputs, {"kind": kind, "sample": sample})
+
+
+def _truncated(rng, shape, dtype):
+    z = rng.standard_normal(shape)
+    bad = np.abs(z) > 2.0
+    while bad.any():
+        z[bad] = rng.standard_normal(int(bad.sum()))
+        bad = np.abs(z) > 2.0
+    return np.asarray(z, dtype=dtype._np)
 
 
 def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None, alg="auto_select"):
@@ -105,7 +129,7 @@ def stateless_normal(shape, seed, mean=0.0, stddev=1.0, dtype=_dt.float32, name=
     shape = _random._shape(shape, "StatelessRandomNormalV2")
     dtype = _random._float_dtype(dtype, "StatelessRandomNormalV2")
     mean, stddev = convert_to_tensor(mean, dtype=dtype), convert_to_tensor(stddev, dtype=dtype)
-    rnd = Tensor(_random._standard_normal(_stateless_rng(seed, "normal"), shape, dtype))
+    rnd = _stateless("normal", seed, lambda rng: _random._standard_normal(rng, shape, dtype))
     return _random._scale_shift(rnd, stddev, mean)
 
 
@@ -114,13 +138,8 @@ def stateless_truncated_normal(shape, seed, mean=0.0, stddev=1.0, dtype=_dt.floa
     shape = _random._shape(shape, "StatelessTruncatedNormalV2")
     dtype = _random._float_dtype(dtype, "StatelessTruncatedNormalV2")
     mean, stddev = convert_to_tensor(mean, dtype=dtype), convert_to_tensor(stddev, dtype=dtype)
-    rng = _stateless_rng(seed, "truncated_normal")
-    z = rng.standard_normal(shape)
-    bad = np.abs(z) > 2.0
-    while bad.any():
-        z[bad] = rng.standard_normal(int(bad.sum()))
-        bad = np.abs(z) > 2.0
-    return _random._scale_shift(Tensor(np.asarray(z, dtype=dtype._np)), stddev, mean)
+    rnd = _stateless("truncated_normal", seed, lambda rng: _truncated(rng, shape, dtype))
+    return _random._scale_shift(rnd, stddev, mean)
 
 
 def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=_dt.float32, name=None, alg="auto_select"):
@@ -137,20 +156,24 @@ def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=_dt.float32, nam
     if dtype.is_integer:
         if minval is None and maxval is None:
             info = np.iinfo(dtype._np)
-            rng = _stateless_rng(seed, "uniform_full_int")
-            return Tensor(rng.integers(info.min, info.max, size=shape, dtype=dtype._np, endpoint=True))
+            return _stateless("uniform_full_int", seed, lambda rng: rng.integers(
+                info.min, info.max, size=shape, dtype=dtype._np, endpoint=True))
         if maxval is None or minval is None:
             raise ValueError(f"For integer dtype {dtype!r}, minval and maxval must be both `None` or both non-`None`; "
                              f"got minval={minval} and maxval={maxval}.")
-        lo = int(convert_to_tensor(minval, dtype=dtype)._value)
-        hi = int(convert_to_tensor(maxval, dtype=dtype)._value)
-        if not lo < hi:
-            raise _invalid("StatelessRandomUniformIntV2", f"Need minval < maxval, got {lo} >= {hi}")
-        return Tensor(_stateless_rng(seed, "uniform_int").integers(lo, hi, size=shape, dtype=dtype._np))
+        lo, hi = convert_to_tensor(minval, dtype=dtype), convert_to_tensor(maxval, dtype=dtype)
+
+        def check(lo, hi):
+            if not lo < hi:
+                raise _invalid("StatelessRandomUniformIntV2", f"Need minval < maxval, got {lo} >= {hi}")
+
+        value_check(check, lo, hi)
+        return _stateless("uniform_int", seed, lambda rng, lo, hi: rng.integers(lo, hi, size=shape, dtype=dtype._np),
+                          lo, hi)
     if minval is None:
         raise ValueError(f"minval must be specified for the floating dtype {dtype!r}")
     maxval = 1 if maxval is None else maxval
-    unit = Tensor(_random._unit_uniform(_stateless_rng(seed, "uniform"), shape, dtype))
+    unit = _stateless("uniform", seed, lambda rng: _random._unit_uniform(rng, shape, dtype))
     lo, hi = convert_to_tensor(minval, dtype=dtype), convert_to_tensor(maxval, dtype=dtype)
     return _math.add(_math.multiply(unit, _math.subtract(hi, lo)), lo)
 
@@ -158,16 +181,17 @@ def stateless_uniform(shape, seed, minval=0, maxval=None, dtype=_dt.float32, nam
 def stateless_categorical(logits, num_samples, seed, dtype=_dt.int64, name=None):
     """Categorical draws (as ``categorical``) that depend only on ``seed``; not TF's bits."""
     logits, n, dtype = _categorical_args("StatelessMultinomial", logits, num_samples, dtype)
-    return Tensor(_categorical_sample(_stateless_rng(seed, "categorical"), logits._value, n, dtype._np))
+    return _stateless("categorical", seed, lambda rng, z: _categorical_sample(rng, z, n, dtype._np), logits)
 
 
 def stateless_poisson(shape, seed, lam, dtype=_dt.int32, name=None):
     """Poisson(lam) samples that depend only on ``seed``; not TF's bits."""
     dtype = _poisson_dtype(dtype)
     shape = _random._shape(shape, "StatelessRandomPoisson")
-    lam = np.asarray(convert_to_tensor(lam, dtype_hint=_dt.float32)._value)
-    out_shape = np.broadcast_shapes(shape, lam.shape) if len(shape) >= lam.ndim else shape
-    return Tensor(_stateless_rng(seed, "poisson").poisson(np.broadcast_to(lam, out_shape)).astype(dtype._np))
+    lam = convert_to_tensor(lam, dtype_hint=_dt.float32)
+    out_shape = np.broadcast_shapes(shape, lam._value.shape) if len(shape) >= lam._value.ndim else shape
+    return _stateless("poisson", seed, lambda rng, lv: rng.poisson(np.broadcast_to(lv, out_shape)).astype(dtype._np),
+                      lam)
 
 
 def stateless_gamma(shape, seed, alpha, beta=None, dtype=_dt.float32, name=None):
@@ -175,14 +199,16 @@ def stateless_gamma(shape, seed, alpha, beta=None, dtype=_dt.float32, name=None)
     dtype = _random._float_dtype(dtype, "StatelessRandomGammaV2")
     shape = _random._shape(shape, "StatelessRandomGammaV2")
     alpha = convert_to_tensor(alpha, dtype=dtype)
-    sample = Tensor(_stateless_rng(seed, "gamma").standard_gamma(
-        np.broadcast_to(alpha._value, shape)).astype(dtype._np))
+    sample = _stateless("gamma", seed, lambda rng, a: rng.standard_gamma(np.broadcast_to(a, shape)).astype(dtype._np),
+                        alpha)
     return sample if beta is None else _math.divide(sample, convert_to_tensor(beta, dtype=dtype))
 
 
 # --- Generator ------------------------------------------------------------------------------------
 class Generator:
     """A random number generator with its own state (``tf.random.Generator``); not TF's bits.
+
+    In a traced function its draws are host calls: every call of the graph draws new numbers.
 
     >>> g = tapegrad.random.Generator.from_seed(1234)
     >>> g.normal(shape=[2]).shape
@@ -207,7 +233,7 @@ class Generator:
 
     @classmethod
     def from_state(cls, state, alg):
-        return cls(state=np.asarray(state._value if isinstance(state, (Tensor, Variable)) else state), alg=alg)
+        return cls(state=_array._static(state, "Generator.from_state's state"), alg=alg)
 
     def reset_from_seed(self, seed):
         self._rng = np.random.Generator(np.random.PCG64([int(np.asarray(seed)) & (2**64 - 1)]))
@@ -215,7 +241,7 @@ class Generator:
     def normal(self, shape, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None):
         shape = _random._shape(shape, "StatefulStandardNormalV2")
         dtype = _random._float_dtype(dtype, "StatefulStandardNormalV2")
-        rnd = Tensor(_random._standard_normal(self._rng, shape, dtype))
+        rnd = host_call(lambda: Tensor(_random._standard_normal(self._rng, shape, dtype)))
         return _random._scale_shift(rnd, convert_to_tensor(stddev, dtype=dtype), convert_to_tensor(mean, dtype=dtype))
 
     def truncated_normal(self, shape, mean=0.0, stddev=1.0, dtype=_dt.float32, name=None):
@@ -228,14 +254,13 @@ class Generator:
         return stateless_uniform(shape, self.make_seeds(1)[:, 0], None, None, dtype)
 
     def binomial(self, shape, counts, probs, dtype=_dt.int32, name=None):
-        n = np.asarray(convert_to_tensor(counts)._value)
-        p = np.asarray(convert_to_tensor(probs)._value)
-        out = self._rng.binomial(n, p, size=_random._shape(shape, "StatefulRandomBinomial"))
-        return Tensor(out.astype(_dt.as_dtype(dtype)._np))
+        shape = _random._shape(shape, "StatefulRandomBinomial")
+        return host_call(lambda n, p: Tensor(self._rng.binomial(n._value, p._value, size=shape).astype(
+            _dt.as_dtype(dtype)._np)), convert_to_tensor(counts), convert_to_tensor(probs))
 
     def make_seeds(self, count=1):
         """A [2, count] int64 tensor of seeds for stateless ops."""
-        return Tensor(self._rng.integers(0, 2**63 - 1, size=(2, int(count)), dtype=np.int64))
+        return host_call(lambda: Tensor(self._rng.integers(0, 2**63 - 1, size=(2, int(count)), dtype=np.int64)))
 
     def split(self, count=1):
         """``count`` new independent Generators (advancing this one)."""

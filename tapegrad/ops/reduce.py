@@ -19,9 +19,13 @@ def _axes(op, axis, ndim):
     """None or a sorted tuple of distinct non-negative axes (InvalidArgumentError like TF otherwise)."""
     if axis is None:
         return None
-    v = np.asarray(axis._value if isinstance(axis, (Tensor, Variable)) else axis)
-    if v.size and v.dtype.kind not in "iu":
-        raise TypeError(f"{op}: axis must be an int, a list of ints or an integer tensor, got {axis!r}")
+    v = _array._static(axis, f"{op}'s axis")
+    if v.size and v.dtype.kind not in "iu":  # TF: a Python float is a TypeError, else the op's Tidx refuses it
+        if isinstance(axis, (float, np.floating)):
+            raise TypeError(f"{op}: axis must be an int, a list of ints or an integer tensor, got {axis!r}")
+        raise errors.InvalidArgumentError(None, op, (
+            f"Value for attr 'Tidx' of {v.dtype} is not in the list of allowed values: int32, int64 [Op:{op}]: "
+            f"axis must be an int, a list of ints or an integer tensor, got {axis!r}"))
     axes = []
     for a in v.reshape(-1).tolist():
         if not -ndim <= a < ndim:
@@ -286,7 +290,7 @@ def _arg(prim, op, input, axis, output_type):
     x = tensor(input)
     shape = x._value.shape
     axis = 0 if axis is None else axis
-    v = np.asarray(axis._value if isinstance(axis, (Tensor, Variable)) else axis)
+    v = _array._static(axis, f"{op}'s axis")
     if v.ndim != 0 or v.dtype.kind not in "iu":
         raise TypeError(f"axis must be int or Tensor with integer datatype, got {axis!r}")
     a = int(v)

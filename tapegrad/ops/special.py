@@ -198,14 +198,13 @@ def polygamma(a, x, name=None):
             f"Value for attr 'T' of {a.dtype.name} is not in the list of allowed values: float, double "
             "[Op:Polygamma]"))
     a = stop_gradient(a)
-    av = np.asarray(a._value, np.float64)
-    valid = Tensor((av >= 0) & (av == np.floor(av)))
-    one = _const(1, a)
+    zero, one = _const(0, a), _const(1, a)
+    valid = _math.logical_and(_math.greater_equal(a, zero), _math.equal(a, _math.floor(a)))
     safe_a = _math.where(valid, a, one)
-    sign = Tensor(np.where(np.fmod(np.where(av == np.floor(av), av, 1), 2) == 0, -1.0, 1.0).astype(a._value.dtype))
+    sign = _math.where(_math.equal(_math.floormod(safe_a, _const(2, a)), zero), _const(-1, a), one)
     higher = _math.multiply(_math.multiply(sign, _math.exp(lgamma(_math.add(safe_a, one)))),
                             zeta(_math.add(safe_a, one), x))
-    y = _math.where(Tensor(av == 0), digamma(x), higher)
+    y = _math.where(_math.equal(a, zero), digamma(x), higher)
     return _math.where(valid, y, _const(np.nan, y))
 
 

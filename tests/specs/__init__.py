@@ -31,8 +31,10 @@ class OpSpec:
 
 
 def all_specs():
-    from . import array, conv, core, indexing, linalg, manip, math, nn, random, reduce, special
+    from . import (array, array_extra, conv, core, fft, indexing, linalg, linalg_extra, manip, math, nn, nn_more,
+                   random, reduce, special, special_extra)
     out = []
-    for module in (core, math, array, reduce, random, nn, linalg, conv, indexing, manip, special):
+    for module in (core, math, array, reduce, random, nn, linalg, conv, indexing, manip, special, linalg_extra,
+                   array_extra, special_extra, nn_more, fft):
         out.extend(module.SPECS)
     return out

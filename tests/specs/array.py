@@ -54,4 +54,5 @@ SPECS = [
     OpSpec("concat", lambda a, b: tg.linspace(a, b, 5, axis=-1), [((2,), ()), ((), ())], id="linspace"),
     OpSpec("one_hot", lambda on: tg.one_hot([0, 2, 5], 3, on_value=on), [((),)], grad=False),
     OpSpec("where_indices", lambda x: tg.where(x > 0.0), [((3, 2),)], grad=False),
+    OpSpec("range", lambda s: tg.range(s, s + 3.0, 0.5), [((),)], grad=False),
 ]

@@ -92,6 +92,10 @@ SPECS = [
     OpSpec("bitwise_or", lambda x, y: tg.cast(x * 10, tg.int32) | tg.cast(y * 10, tg.int32), BINARY, grad=False),
     OpSpec("bitwise_xor", lambda x, y: tg.cast(x * 10, tg.int32) ^ tg.cast(y * 10, tg.int32), BINARY, grad=False),
     OpSpec("invert", lambda x: ~tg.cast(x * 10, tg.int32), UNARY, grad=False),
+    OpSpec("left_shift", lambda x, y: tg.bitwise.left_shift(tg.cast(x * 10, tg.int32), tg.cast(tg.abs(y) * 3, tg.int32)),
+           BINARY, grad=False),
+    OpSpec("right_shift", lambda x, y: tg.bitwise.right_shift(tg.cast(x * 10, tg.int32),
+                                                             tg.cast(tg.abs(y) * 3, tg.int32)), BINARY, grad=False),
     # complex numbers
     OpSpec("complex", lambda a, b: tg.math.real(tg.complex(a, b) * (2 - 1j)), [((3,), (3,)), ((2, 1), (3,))]),
     OpSpec("real", lambda a, b: tg.math.real(tg.complex(a, b) * tg.complex(b, a)), _pairs((3,))),

@@ -239,6 +239,6 @@ def do_not_convert(func=None):
 
 operators_namespace = types.SimpleNamespace(
     converted_call=converted_call, if_stmt=operators.if_stmt, while_stmt=operators.while_stmt,
-    for_stmt=operators.for_stmt, and_=operators.and_, or_=operators.or_, not_=operators.not_,
-    if_exp=operators.if_exp, ld=operators.ld, ldu=operators.ldu, retval=operators.retval,
+    for_stmt=operators.for_stmt, for_iterable=operators.for_iterable, and_=operators.and_, or_=operators.or_,
+    not_=operators.not_, if_exp=operators.if_exp, ld=operators.ld, ldu=operators.ldu, retval=operators.retval,
     Undefined=operators.Undefined, UndefinedReturnValue=operators.UndefinedReturnValue)

@@ -5,8 +5,11 @@ Each helper dispatches on the value it is given, as TF's
 statement with the public ``tapegrad.cond`` / ``tapegrad.while_loop``; a Python
 value runs plain Python. Eagerly, cond and while_loop run the branch or
 iterations taken, so a converted function computes what the original does;
-while a ``function`` is traced they build graph ops. Nothing here depends on
-how tracing works.
+while a ``function`` is traced they build graph ops.
+
+A ``return`` inside a staged loop (which TF refuses) works: the function's
+return value is a loop variable, a ``_NoReturnYet`` until a staged body gives
+it a type, and the loop is then staged again with a placeholder of that type.
 
 Statements exchange their variables through ``get_state`` / ``set_state``
 closures written by the converter (TF's protocol): the loop or branch
@@ -21,11 +24,13 @@ import numpy as np
 from ... import errors
 from ..._core import nest
 from ..._core import dtypes as _dt
+from ..._core.dispatch import execute
 from ..._core.tensor import Tensor, Variable, convert_to_tensor
 from ...ops import array as _array
 from ...ops import control_flow as _cf
 from ...ops import math as _math
 from ...ops.tensor_array import TensorArray
+from ..tracer import is_symbolic
 
 CONVERTED_CODE = set()  # code objects of converted functions (filled by ``conversion``)
 
@@ -247,10 +252,6 @@ def _verify_tf_loop_vars(init_vars, entry_vars, exit_vars, symbol_names, invaria
 @_with_location
 def _verify_loop_init_vars(init_vars, symbol_names):
     for name, value in zip(symbol_names, init_vars):
-        if _no_return(value):
-            raise NotImplementedError("a return statement cannot be placed inside this TensorFlow loop; this may "
-                                      "happen if a return statement depends on a static Python condition such as "
-                                      "a hyperparameter")
         if value is None:
             raise ValueError(f"'{name}' is not allowed to be None before the loop")
         if isinstance(value, Undefined):
@@ -410,14 +411,37 @@ def _python_bool(value, message):
         raise NotImplementedError(message) from e
 
 
+class _ReturnTyped(BaseException):
+    """A staged loop body gave the function's return value a type the loop did not carry: stage the loop again.
+
+    A BaseException, so that no staging machinery (and no enclosing ``if``'s ``_Retry``) mistakes it for its own."""
+
+    def __init__(self, index, value):
+        super().__init__(index)
+        self.index, self.value = index, value
+
+
 def _tf_while_stmt(test, body, get_state, set_state, symbol_names, opts):
+    """Stages the loop; again, once per return value, when the staged body gives the function's return value
+    (carried as a ``_NoReturnYet`` until then) its type."""
     init_vars = tuple(get_state())
-    symbol_names = tuple(symbol_names)
+    returns = {}  # position of a return value among the loop variables -> a value of its type
+    while True:
+        try:
+            _staged_while(test, body, get_state, set_state, tuple(symbol_names), opts, init_vars, returns)
+            return
+        except _ReturnTyped as e:
+            returns[e.index] = e.value
+            set_state(init_vars)
+
+
+def _staged_while(test, body, get_state, set_state, symbol_names, opts, init_vars, returns):
+    ret = {k for k, v in enumerate(init_vars) if _no_return(v)}
     nulls = [_is_none_or_undef(v) for v in init_vars]
     require_one_iteration = None
     if any(nulls):
         init_vars, require_one_iteration = _first_iteration(test, body, get_state, set_state, init_vars, nulls,
-                                                            symbol_names)
+                                                            symbol_names, returns)
     if not init_vars:  # a loop with side effects only still needs one loop variable
         prev_get, prev_set = get_state, set_state
         get_state = lambda: (0,) + tuple(prev_get())  # noqa: E731
@@ -431,11 +455,17 @@ def _tf_while_stmt(test, body, get_state, set_state, symbol_names, opts):
         return _verify_tf_condition(test(), "while loop")
 
     def aug_body(*loop_vars):
-        set_state(loop_vars)
+        # the body runs only while the function has not returned: its return value is not set yet
+        set_state(tuple(_NoReturnYet() if k in ret else v for k, v in enumerate(loop_vars)))
         body()
-        new_vars = tuple(get_state())
+        new_vars = list(get_state())
+        for k in ret:
+            if _no_return(new_vars[k]):
+                new_vars[k] = loop_vars[k]
+            elif k not in returns and not _no_return(loop_vars[k]) and not _same_type(new_vars[k], loop_vars[k]):
+                raise _ReturnTyped(k, new_vars[k])
         _verify_tf_loop_vars(init_vars, loop_vars, new_vars, symbol_names, invariants)
-        return new_vars
+        return tuple(new_vars)
 
     kwargs = {}
     if opts.get("maximum_iterations") is not None:
@@ -450,22 +480,40 @@ def _tf_while_stmt(test, body, get_state, set_state, symbol_names, opts):
         _debugging.assert_equal(iterated, True, message=message)
 
 
-def _first_iteration(test, body, get_state, set_state, init_vars, nulls, symbol_names):
+def _same_type(a, b):
+    """Whether loop values ``a`` and ``b`` have the same structure and the same dtypes and shapes."""
+    a, b = nest.map_structure(_as_checked, a), nest.map_structure(_as_checked, b)
+    if _same_structure(a, b) is not None:
+        return False
+    for x, y in zip(nest.flatten(a), nest.flatten(b)):
+        if _is_tensor(x) != _is_tensor(y) or (_is_tensor(x) and (
+                x.dtype != y.dtype or x.shape.as_list() != y.shape.as_list())):
+            return False
+    return True
+
+
+def _first_iteration(test, body, get_state, set_state, init_vars, nulls, symbol_names, returns):
     """Runs the first iteration of a loop whose variables are not all defined yet, under ``cond(test(), ...)``.
 
     The iteration gives the undefined variables their type; when the loop does
     not run they get zeros of that type (TF's placeholders) and, in a graph,
     the loop must run at least once unless the only undefined variable is the
     function's return value (read only after the function returned), as in TF.
-    Eagerly a loop that does not run leaves them unbound, as Python does.
+    Eagerly a loop that does not run leaves them unbound, as Python does. A
+    return value the iteration does not set is a placeholder of the type in
+    ``returns``, or a ``_NoReturnYet``.
     """
+    def no_return_yet(values):
+        return tuple((_placeholder(returns[k]) if k in returns else _NoReturnYet()) if _no_return(v) else v
+                     for k, v in enumerate(values))
+
     def make_branches(known):
         state = {}
 
         def run():
             set_state(init_vars)
             body()
-            values = tuple(get_state())
+            values = no_return_yet(get_state())
             known["first"] = values
             if state.get("skipped_blind"):
                 raise _Retry()
@@ -475,7 +523,7 @@ def _first_iteration(test, body, get_state, set_state, init_vars, nulls, symbol_
             first = known.get("first")
             if first is None:
                 state["skipped_blind"] = True
-                return (False,) + tuple(_NoReturnYet() if _no_return(v) else v for v in init_vars)
+                return (False,) + no_return_yet(init_vars)
             return (False,) + tuple(_placeholder(f) if n else v for v, n, f in zip(init_vars, nulls, first))
 
         return run, skip
@@ -510,9 +558,22 @@ def _positional_invariants(pairs, init_vars):
 
 # --- for ----------------------------------------------------------------------------------------------------------
 
+class TensorRange:
+    """The iterable of ``for i in tapegrad.range(...)`` (or ``range`` of a Tensor): the range's arguments.
+
+    ``for_iterable`` makes it instead of the range, so that the loop runs over
+    a scalar iterate and the range's length is never baked into a graph.
+    """
+
+    def __init__(self, start, limit=None, delta=1, dtype=None, name=None):
+        self.start, self.limit, self.delta = _array.range_arguments(start, limit, delta, dtype)
+
+
 def for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, opts):
     """Functional ``for``: iterating a Tensor stages a ``while_loop`` over its first dimension."""
-    if _is_tensor(iter_):
+    if isinstance(iter_, TensorRange):
+        _tf_range_for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, opts)
+    elif _is_tensor(iter_):
         _tf_for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, opts)
     elif isinstance(iter_, TensorArray):
         raise TypeError("Cannot iterate over a TensorArray; iterate over ta.stack() or use a range and ta.read().")
@@ -545,7 +606,7 @@ def _tf_for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, op
     def element(i):
         k = _concrete_index(i)
         if k is None:
-            return _array.gather(iter_, i)
+            return execute(_array.gather_p, (iter_, i), {"axis": 0, "batch_dims": 0})  # i < n: no check
         if not elements:
             elements.extend(_array.unstack(iter_))
         return elements[k]
@@ -574,6 +635,41 @@ def _tf_for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, op
                    opts)
 
 
+def _tf_range_for_stmt(iter_, extra_test, body, get_state, set_state, symbol_names, opts):
+    """``for i in tapegrad.range(start, limit, delta)``: a loop over a scalar iterate (TF's ``_tf_range_for_stmt``),
+    so the range's length may change from call to call of a graph. As in TF, the target is ``start`` after a loop
+    that does not run."""
+    start, limit, delta = iter_.start, iter_.limit, iter_.delta
+    iterate = start
+    names = tuple(symbol_names)
+
+    def aug_get_state():
+        return (iterate,) + tuple(iterate if name == opts.get("iterate_names") and isinstance(v, Undefined) else v
+                                  for name, v in zip(names, get_state()))
+
+    def aug_set_state(values):
+        nonlocal iterate
+        iterate = values[0]
+        set_state(tuple(values[1:]))
+
+    def aug_body():
+        nonlocal iterate
+        body(iterate)
+        iterate = _math.add(iterate, delta)
+
+    def aug_test():
+        if not is_symbolic(delta):
+            main = _math.less(iterate, limit) if delta._value >= 0 else _math.greater(iterate, limit)
+        else:
+            main = _math.logical_or(_math.logical_and(_math.greater_equal(delta, 0), _math.less(iterate, limit)),
+                                    _math.logical_and(_math.less(delta, 0), _math.greater(iterate, limit)))
+        if extra_test is not None:
+            return _cf.cond(main, extra_test, lambda: False)
+        return main
+
+    _tf_while_stmt(aug_test, aug_body, aug_get_state, aug_set_state, ("<internal iterate>",) + names, opts)
+
+
 def _concrete_index(i):
     try:
         return int(i)
@@ -594,6 +690,15 @@ def len_(s):
             return s.shape[0]
         return _array.shape(s)[0]
     return len(s)
+
+
+def for_iterable(f, args, kwargs):
+    """The iterable of a ``for`` statement, ``converted_call(f, args, kwargs)``, except a ``tapegrad.range`` (or a
+    ``range`` with a Tensor argument), which stays a ``TensorRange``: nothing else can see it."""
+    if f is _array.range or (f is range and any(_is_tensor(a) for a in args)):
+        return TensorRange(*args, **(kwargs or {}))
+    from .conversion import converted_call
+    return converted_call(f, args, kwargs)
 
 
 def range_(start_or_stop, stop=None, step=None):

@@ -76,6 +76,11 @@ def _call(func, args, keywords=()):
     return ast.Call(func=func, args=list(args), keywords=list(keywords))
 
 
+def _is_converted_call(node):
+    return (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "converted_call"
+            and isinstance(node.func.value, ast.Name) and node.func.value.id == AG)
+
+
 def _lambda(body):
     return ast.Lambda(args=ast.arguments(posonlyargs=[], args=[], vararg=None, kwonlyargs=[], kw_defaults=[],
                                          kwarg=None, defaults=[]), body=body)
@@ -471,6 +476,8 @@ class _ControlFlow(ast.NodeTransformer):
         if extra_fn:
             extra_fn[0].body[0].value = self.expressions.visit(extra)
         call[0].value.args[0] = node.iter
+        if _is_converted_call(node.iter):  # a range there is not built (ag__.for_iterable)
+            node.iter.func = _at([_ag("for_iterable")], node.iter)[0]
         options = self._options(node)
         options.keys.append(ast.Constant("iterate_names"))
         options.values.append(ast.Constant(iterate_names))

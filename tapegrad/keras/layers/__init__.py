@@ -2,7 +2,7 @@
 
 ``Layer`` (the base class), ``Dense``, ``Conv2D``, ``MaxPooling2D``/``MaxPool2D``,
 ``AveragePooling2D``/``AvgPool2D``, ``GlobalAveragePooling2D``, ``GlobalMaxPooling2D``, ``Flatten``,
-``Reshape``, ``Dropout``, ``BatchNormalization``, ``Embedding``, ``Activation``, ``ReLU``,
+``Reshape``, ``Dropout``, ``BatchNormalization``, ``LayerNormalization``, ``Embedding``, ``Activation``, ``ReLU``,
 ``LeakyReLU``, ``Softmax``, ``InputLayer`` and ``Input``.
 """
 from .base import InputSpec, Layer
@@ -10,11 +10,11 @@ from .conv import (AveragePooling2D, AvgPool2D, Conv2D, GlobalAveragePooling2D, 
                    GlobalMaxPooling2D, MaxPool2D, MaxPooling2D)
 from .core import (Activation, Dense, Dropout, Embedding, Flatten, Input, InputLayer, LeakyReLU, ReLU, Reshape,
                    Softmax)
-from .normalization import BatchNormalization
+from .normalization import BatchNormalization, LayerNormalization
 
 Convolution2D = Conv2D
 
 __all__ = ["Layer", "InputSpec", "Dense", "Conv2D", "Convolution2D", "MaxPooling2D", "MaxPool2D",
            "AveragePooling2D", "AvgPool2D", "GlobalAveragePooling2D", "GlobalAvgPool2D", "GlobalMaxPooling2D",
-           "GlobalMaxPool2D", "Flatten", "Reshape", "Dropout", "BatchNormalization", "Embedding", "Activation",
+           "GlobalMaxPool2D", "Flatten", "Reshape", "Dropout", "BatchNormalization", "LayerNormalization", "Embedding", "Activation",
            "ReLU", "LeakyReLU", "Softmax", "InputLayer", "Input"]

@@ -316,9 +316,16 @@ class Layer(Module):
             out.extend(layer.non_trainable_weights)
         return self._unique(out)
 
+    def _seed_states(self):
+        """The state variables of the SeedGenerators held by this layer and its sublayers."""
+        from ..variables import SeedGenerator
+        return [leaf.state for layer in self._flatten_layers() for leaf in layer._attribute_leaves()
+                if isinstance(leaf, SeedGenerator)]
+
     @property
     def variables(self):
-        return self.weights
+        """The weights, then the random layers' seed states (Keras 3 lists those here, not in ``weights``)."""
+        return self._unique(self.weights + self._seed_states())
 
     @property
     def trainable_variables(self):
@@ -326,7 +333,7 @@ class Layer(Module):
 
     @property
     def non_trainable_variables(self):
-        return self.non_trainable_weights
+        return self._unique(self.non_trainable_weights + self._seed_states())
 
     @property
     def trainable(self):

@@ -6,6 +6,7 @@ from ...ops import array as _array
 from ...ops import math as _math
 from ...ops import nn as _nn
 from .. import activations, initializers, regularizers
+from ..variables import SeedGenerator
 from .base import InputSpec, Layer, standardize_shape
 
 
@@ -158,6 +159,8 @@ class Dropout(Layer):
         self.noise_shape = noise_shape
         self.seed = seed
         self.supports_masking = True
+        if rate > 0:
+            self.seed_generator = SeedGenerator(seed)
 
     def call(self, inputs, training=False):
         if training and self.rate > 0:

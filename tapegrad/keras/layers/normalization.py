@@ -1,4 +1,4 @@
-"""BatchNormalization (``keras.layers.BatchNormalization``, Keras 3's non-synchronized form)."""
+"""BatchNormalization (Keras 3's non-synchronized form) and LayerNormalization (``keras.layers``)."""
 from ...ops import array as _array
 from ...ops import math as _math
 from ...ops import nn as _nn
@@ -90,3 +90,88 @@ class BatchNormalization(Layer):
                 "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
                 "beta_constraint": self.beta_constraint, "gamma_constraint": self.gamma_constraint,
                 "synchronized": self.synchronized}
+
+
+class LayerNormalization(Layer):
+    """Normalizes each sample over ``axis`` (-1, an int or a list): Keras 3's
+    ``x * inv + (beta - mean * inv)`` with ``inv = gamma / sqrt(var + epsilon)``, the biased variance and
+    statistics in float32 for float16 inputs. Defaults as in Keras: epsilon 1e-3, center and scale on.
+    """
+
+    def __init__(self, axis=-1, epsilon=1e-3, center=True, scale=True, beta_initializer="zeros",
+                 gamma_initializer="ones", beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
+                 gamma_constraint=None, **kwargs):
+        rms_scaling = kwargs.pop("rms_scaling", False)
+        super().__init__(**kwargs)
+        if isinstance(axis, (list, tuple)):
+            self.axis = list(axis)
+        elif isinstance(axis, int):
+            self.axis = axis
+        else:
+            raise TypeError("Expected an int or a list/tuple of ints for the argument 'axis', but received: "
+                            f"{axis!r}")
+        self.epsilon = epsilon
+        self.center = center
+        self.scale = scale
+        self.rms_scaling = rms_scaling
+        self.beta_initializer = initializers.get(beta_initializer)
+        self.gamma_initializer = initializers.get(gamma_initializer)
+        self.beta_regularizer = regularizers.get(beta_regularizer)
+        self.gamma_regularizer = regularizers.get(gamma_regularizer)
+        self.beta_constraint = beta_constraint
+        self.gamma_constraint = gamma_constraint
+        self.supports_masking = True
+
+    def build(self, input_shape):
+        ndim = len(input_shape)
+        axes = self.axis if isinstance(self.axis, list) else [self.axis]
+        for a in axes:
+            if not -ndim <= a < ndim:
+                raise ValueError(f"Axis {a} is out of bounds for input shape {tuple(input_shape)}. "
+                                 f"Received: axis={self.axis}")
+        self.axis = sorted(a % ndim for a in axes) if isinstance(self.axis, list) else [self.axis % ndim]
+        shape = tuple(input_shape[a] for a in self.axis)
+        self.gamma = (self.add_weight(shape=shape, name="gamma", initializer=self.gamma_initializer,
+                                      regularizer=self.gamma_regularizer, constraint=self.gamma_constraint)
+                      if self.scale or self.rms_scaling else None)
+        self.beta = (self.add_weight(shape=shape, name="beta", initializer=self.beta_initializer,
+                                     regularizer=self.beta_regularizer, constraint=self.beta_constraint)
+                     if self.center and not self.rms_scaling else None)
+
+    def call(self, inputs, mask=None):
+        from ..._core import dtypes as _dt
+        x = _math.cast(inputs, _dt.float32) if inputs.dtype in (_dt.float16, _dt.bfloat16) else inputs
+        ndim = len(x.shape)
+        broadcast = [1] * ndim
+        for a in self.axis:
+            broadcast[a] = x.shape[a]
+
+        def shaped(v):
+            return v if v is None or self.axis == [ndim - 1] else _array.reshape(v, broadcast)
+
+        if self.rms_scaling:  # Keras' deprecated option: scales by the variance, not the root mean square
+            _, variance = _nn.moments(x, axes=self.axis, keepdims=True)
+            out = x * _math.rsqrt(variance + self.epsilon)
+            if self.gamma is not None:
+                out = out * _math.cast(shaped(self.gamma), x.dtype)
+        else:
+            mean, variance = _nn.moments(x, axes=self.axis, keepdims=True)
+            inv = _math.rsqrt(variance + self.epsilon)
+            if self.gamma is not None:
+                inv = inv * _math.cast(shaped(self.gamma), x.dtype)
+            res = -mean * inv
+            if self.beta is not None:
+                res = res + _math.cast(shaped(self.beta), x.dtype)
+            out = x * inv + res
+        return _math.cast(out, inputs.dtype)
+
+    def compute_output_shape(self, input_shape):
+        return tuple(input_shape)
+
+    def get_config(self):
+        return {**super().get_config(), "axis": self.axis, "epsilon": self.epsilon, "center": self.center,
+                "scale": self.scale, "beta_initializer": _serialize_initializer(self.beta_initializer),
+                "gamma_initializer": _serialize_initializer(self.gamma_initializer),
+                "beta_regularizer": regularizers.serialize(self.beta_regularizer),
+                "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
+                "beta_constraint": self.beta_constraint, "gamma_constraint": self.gamma_constraint}

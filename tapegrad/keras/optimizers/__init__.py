@@ -1,18 +1,19 @@
 """``tapegrad.keras.optimizers``: Keras 3's optimizers (``tf.keras.optimizers`` in TF 2.21) on tapegrad.
 
 ``SGD``, ``Adam``, ``AdamW``, ``RMSprop``, ``Adagrad``, ``Adadelta``,
-``Adamax`` and ``Nadam`` with Keras 3's names, defaults and update formulas,
+``Adamax``, ``Nadam``, ``Lion`` and ``Ftrl`` with Keras 3's names, defaults and update formulas,
 the ``Optimizer`` base class, learning rate ``schedules``, and ``get`` /
 ``serialize`` / ``deserialize``.
 """
 from . import schedules
 from .adam import Adam, Adamax, AdamW
 from .base import Optimizer
+from .ftrl import Ftrl, Lion
 from .nadam import Nadam
 from .rmsprop import Adadelta, Adagrad, RMSprop
 from .sgd import SGD
 
-_BY_NAME = {c.__name__.lower(): c for c in (SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam)}
+_BY_NAME = {c.__name__.lower(): c for c in (SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion, Ftrl)}
 
 
 def serialize(optimizer):
@@ -45,5 +46,5 @@ def get(identifier):
     raise ValueError(f"Could not interpret optimizer identifier: {identifier}")
 
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "schedules",
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "Nadam", "Lion", "Ftrl", "schedules",
            "get", "serialize", "deserialize"]

@@ -1,0 +1,21 @@
+import tensorflow as tf
+import numpy as np
+
+x = tf.constant([1.7, -1.7, 2.5, -2.5, 0.5])
+print(tf.cast(x, tf.int32))
+print(tf.cast(x, tf.int64))
+print(tf.cast(x, tf.bool))
+print(tf.cast(tf.constant([0, 1, 2]), tf.bool))
+print(tf.cast(tf.constant([True, False]), tf.float32))
+print(tf.cast(x, tf.float16))
+print(tf.cast(x, tf.float64))
+print(tf.cast(tf.constant([300, -5, 255]), tf.uint8))
+print(tf.cast(tf.constant([1e10, -1e10, np.nan]), tf.int32).dtype)
+print(tf.cast(tf.constant([1 + 2j]), tf.float32))
+print(tf.cast(1.9, tf.int32), tf.cast(3, tf.float32))
+print(tf.cast([1, 2], tf.float32))
+print(tf.cast(np.array([1.5]), tf.int32))
+print(tf.cast(tf.constant([0.1], tf.float64), tf.float32))
+print(tf.cast(tf.constant([70000.0]), tf.float16))
+print(tf.cast(tf.constant([1.0, 2.0]), tf.bfloat16))
+print(tf.dtypes.cast(x, tf.int8))

@@ -1,0 +1,23 @@
+import tensorflow as tf
+import numpy as np
+
+print(tf.zeros([2, 3], dtype=tf.int32))
+print(tf.ones((2,)), tf.zeros(3))
+print(tf.zeros_like(tf.constant([1.5, 2.5])), tf.ones_like([[1, 2]]))
+print(tf.fill([2, 2], 7), tf.fill([2], 0.5))
+print(tf.range(5), tf.range(1, 10, 3), tf.range(5.0), tf.range(0, 1, 0.25))
+print(tf.range(10, 0, -3), tf.range(3, dtype=tf.float64), tf.range(tf.constant(4)))
+print(tf.linspace(0.0, 1.0, 5), tf.linspace(0, 10, 3))
+print(tf.eye(3), tf.eye(2, 3, dtype=tf.int32))
+print(tf.one_hot([0, 2, 1], 3), tf.one_hot([1, -1], 3, on_value=5, off_value=-1))
+print(tf.one_hot([[0], [1]], 2, axis=0).shape)
+print(tf.zeros([0, 2]).shape, tf.ones([]).shape)
+print(tf.identity([1, 2]), tf.convert_to_tensor(np.eye(2, dtype=np.float32)))
+print(tf.constant(7, shape=[2, 2]))
+print(tf.zeros(tf.constant([2, 1])), tf.ones([tf.constant(2)]))
+print(tf.range(5)[::2], tf.range(0.0, 1.0, 0.3).dtype)
+print(tf.is_tensor(tf.constant(1)), tf.is_tensor(1), tf.is_tensor(tf.Variable(1)))
+print(tf.shape(tf.zeros([2, 3])).dtype, tf.size(tf.zeros([2, 3])).dtype, tf.rank(tf.zeros([2])).dtype)
+print(tf.shape(tf.zeros([2, 3]), out_type=tf.int64))
+print(tf.ones([2], dtype=tf.bool), tf.zeros([2], dtype=tf.bool))
+print(tf.ones([2], dtype='float16'), tf.zeros([1], 'int64'))

@@ -1,0 +1,25 @@
+import tensorflow as tf
+import numpy as np
+
+x = tf.reshape(tf.range(24, dtype=tf.float32), [2, 3, 4]) / 10
+print(tf.keras.layers.Flatten()(x).shape)
+print(tf.keras.layers.Reshape((4, 3))(x).shape)
+print(tf.keras.layers.ReLU()(x - 1.0)[0, 0])
+print(tf.keras.layers.Softmax()(x)[0, 0])
+print(tf.keras.layers.Dropout(0.5)(x, training=False)[0, 0])
+print(tf.keras.layers.Activation('tanh')(x)[1, 2])
+bn = tf.keras.layers.BatchNormalization()
+out = bn(x, training=True)
+print(out.shape, [w.name for w in bn.weights])
+print(bn.moving_mean.numpy())
+emb = tf.keras.layers.Embedding(10, 3, embeddings_initializer='ones')
+print(emb(tf.constant([[1, 2], [3, 4]])).shape)
+ln = tf.keras.layers.LayerNormalization()
+print(ln(x)[0, 0])
+print(tf.keras.activations.relu(tf.constant([-1.0, 2.0])), tf.keras.activations.sigmoid(tf.constant([0.0])))
+d = tf.keras.layers.Dense(2, use_bias=False, kernel_initializer='ones')
+print(d(tf.ones([1, 3])), len(d.weights))
+print(tf.keras.losses.BinaryCrossentropy()(tf.constant([[1.0, 0.0]]), tf.constant([[0.9, 0.2]])))
+print(tf.keras.losses.CategoricalCrossentropy(from_logits=True)([[0.0, 1.0]], [[1.0, 2.0]]))
+print(tf.keras.losses.Huber()([1.0, 2.0], [1.5, 4.0]))
+print(tf.keras.losses.MeanAbsoluteError()([1.0, 2.0], [1.5, 4.0]))

@@ -1,0 +1,20 @@
+import tensorflow as tf
+import numpy as np
+
+v = tf.Variable(3.0)
+print(v)
+print(repr(v))
+print(v.name, v.dtype, v.shape, v.trainable)
+w = tf.Variable([[1, 2], [3, 4]], name='w')
+print(w)
+print(w.name, w.dtype)
+b = tf.Variable([True, False])
+print(b)
+d = tf.Variable(np.arange(6.0).reshape(2, 3))
+print(d)
+print(d.dtype)
+s = tf.Variable(1.5, dtype=tf.float64, trainable=False)
+print(s, s.trainable)
+print(tf.Variable(tf.zeros([2, 2])).numpy())
+print(tf.Variable(5).numpy(), type(tf.Variable(5).numpy()).__name__)
+print(str(tf.Variable([1.5, 2.5])))
