@@ -547,3 +547,15 @@ def test_bitwise_namespace():
     np.testing.assert_array_equal(tg.bitwise.right_shift(a, b).numpy(), [0, -2])  # arithmetic for signed
     with pytest.raises(errors.InvalidArgumentError):
         tg.bitwise.left_shift(tg.constant([1.0]), tg.constant([1.0]))
+
+
+def test_xlogy_family_keeps_the_sign_of_a_zero_x():
+    # TF 2.21: xlogy/xdivy/xlog1py return x itself where x == 0 (so -0.0 stays -0.0).
+    x, y = tg.constant([-0.0, 0.0, 2.0]), tg.constant([np.inf, 0.0, 1.0])
+    for fn in (tg.math.xlogy, tg.math.xdivy, tg.math.xlog1py):
+        out = fn(x, y).numpy()
+        assert np.signbit(out[0]) and not np.signbit(out[1]), fn
+    x = tg.Variable([0.0, 2.0])
+    with tg.GradientTape() as tape:
+        out = tg.reduce_sum(tg.math.xlogy(x, tg.constant([3.0, 3.0])))
+    np.testing.assert_allclose(tape.gradient(out, x).numpy(), [0.0, np.log(3.0)], rtol=1e-6)

@@ -115,3 +115,11 @@ def test_against_tensorflow():
         got = getattr(tg.math, name)(tg.constant(x)).numpy()
         ok = np.isfinite(want)
         np.testing.assert_allclose(got[ok], want[ok], rtol=1e-11, atol=1e-13)
+
+
+def test_zeros_of_lgamma_erfinv_and_ndtri_are_positive_as_in_tf():
+    import tapegrad as _tf
+    for dtype in (_tf.float32, _tf.float64):
+        for y in (_tf.math.lgamma(_tf.constant([1.0, 2.0], dtype)), _tf.math.erfinv(_tf.constant([-0.0, 0.0], dtype)),
+                  _tf.math.ndtri(_tf.constant([0.5], dtype))):
+            assert not np.signbit(y.numpy()).any(), y

@@ -41,7 +41,8 @@ KNOWN = {
                               "audit's area) densify IndexedSlices (duplicate rows summed) where TF clips and "
                               "measures the slices' values.",
     "math_tf_quirks.py": "TF kernel quirks not copied: float64 erf(+-inf) is NaN, no-kernel NotFoundError (int "
-                         "reciprocal, complex round) where tapegrad raises InvalidArgumentError, complex 1/0.",
+                         "reciprocal, complex round) where tapegrad raises InvalidArgumentError, complex 1/0, "
+                         "igamma/zeta/polygamma at degenerate arguments, cumulative_logsumexp through NaN.",
 }
 
 _NUMBER = re.compile(r"[-+]?(?:nan|inf|(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)")

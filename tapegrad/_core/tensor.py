@@ -542,6 +542,22 @@ def _kind(leaf):
     return None
 
 
+def _kinds(types, leaves):
+    """The set of ``_kind`` of the leaves (Tensors excluded), from their types (arrays by their dtypes)."""
+    kinds = set()
+    for t in types:
+        if issubclass(t, (Tensor, Variable)):
+            continue
+        k = _PY_KINDS.get(t)
+        if k is not None:
+            kinds.add(k)
+        elif t is np.ndarray:
+            kinds.update(_kind(np.empty(0, d)) for d in {v.dtype for v in leaves if type(v) is np.ndarray})
+        else:  # NumPy scalars and other number types: one leaf of the type tells
+            kinds.add(_kind(next(v for v in leaves if type(v) is t)))
+    return kinds
+
+
 def _flatten_list(value):
     """The leaves of nested lists/tuples in order (NumPy arrays are leaves)."""
     out = []
@@ -618,8 +634,10 @@ def _from_python(value, dtype, flat=None):
     """
     if flat is None:
         flat = _flatten_list(value) if isinstance(value, (list, tuple)) else [value]
-    numbers_ = [v for v in flat if not isinstance(v, (Tensor, Variable))]
-    kinds = {_kind(v) for v in numbers_}
+    types = set(map(type, flat))
+    tensors = any(issubclass(t, (Tensor, Variable)) for t in types)
+    numbers_ = [v for v in flat if not isinstance(v, (Tensor, Variable))] if tensors else flat
+    kinds = _kinds(types, numbers_)
     direct = _DIRECT.get(dtype)
     if direct is not None:  # TF converts element by element; mixing is an error only for leaves it refuses
         _check_numbers(numbers_, kinds, value)
@@ -635,7 +653,7 @@ def _from_python(value, dtype, flat=None):
         if dtype is not None and dtype is not inferred and not _compatible(dtype, inferred):
             raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype {dtype.name}")
         target = dtype if dtype is not None else inferred
-    if isinstance(value, (list, tuple)):
+    if tensors:
         value = _nested_numpy(value)
     build = _int64_or_uint64(flat, dtype, value) if target.is_integer else None
     try:
@@ -708,6 +726,10 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
         return value._read()
     if isinstance(value, Tensor):
         return value
+    np_type = _SCALAR_TYPES.get(type(value))
+    if np_type is not None and dtype is None and dtype_hint is None and (np_type is not np.int32 or
+                                                                         -2**31 <= value < 2**31):
+        return Tensor(np_type(value))  # a Python float/int/bool: the fast path
     conv = getattr(value, "_as_tensor", None)
     if conv is not None:
         return convert_to_tensor(conv(), dtype=dtype)
@@ -732,6 +754,9 @@ def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
         except (TypeError, ValueError):
             pass
     return Tensor(_own(_from_python(value, dtype, flat)))
+
+
+_SCALAR_TYPES = {float: np.float32, int: np.int32, bool: np.bool_}
 
 
 def _own(array):

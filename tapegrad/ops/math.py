@@ -321,12 +321,12 @@ def _dims(x):
 
 def _xdivy_impl(x, y):
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(x == 0, 0, np.true_divide(x, y))
+        return np.where(x == 0, x, np.true_divide(x, y))  # x: TF keeps the sign of a zero x
 
 
 def _xlogy_impl(x, y):
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(x == 0, 0, x * np.log(y))
+        return np.where(x == 0, x, x * np.log(y))  # x: TF keeps the sign of a zero x
 
 
 def _nonzero(x):

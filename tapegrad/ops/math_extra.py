@@ -66,7 +66,7 @@ def reciprocal_no_nan(x, name=None):
 
 def _xlog1py_impl(x, y):
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(x == 0, np.zeros((), x.dtype), x * np.log1p(y))
+        return np.where(x == 0, x, x * np.log1p(y))  # x: TF keeps the sign of a zero x
 
 
 def _one(y):

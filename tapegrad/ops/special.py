@@ -107,7 +107,7 @@ def _lgamma_impl(x):
         y = np.where(np.abs(v - 1) <= 0.2, _lgamma_near(v - 1, _ZETA_INT, -_EULER), y)
         y = np.where(np.abs(v - 2) <= 0.2, _lgamma_near(v - 2, _ZETA_INT_M1, 1 - _EULER), y)
         y = np.where(np.isinf(v) | ((v <= 0) & (v == np.floor(v))), np.inf, y)
-    return _out(y, x)
+    return _out(y + 0.0, x)  # + 0.0: TF's zeros (lgamma(1), lgamma(2)) are +0
 
 
 def _digamma64(v):
@@ -310,7 +310,7 @@ def _erfinv_impl(x):
         y = np.where(a <= 0.5, _erfinv_center(np.where(a <= 0.5, v, 0.0)),
                      np.copysign(_erfcinv64(np.where(a <= 0.5, 1.0, 1 - a)), v))
         y = np.where(a == 1, np.copysign(np.inf, v), y)
-        return _out(np.where((a > 1) | np.isnan(v), np.nan, y), x)
+        return _out(np.where((a > 1) | np.isnan(v), np.nan, y) + 0.0, x)  # TF: erfinv(-0) is +0
 
 
 def _ndtri_impl(p):
@@ -318,7 +318,7 @@ def _ndtri_impl(p):
     with np.errstate(all="ignore"):
         upper = v > 0.5
         y = np.sqrt(2) * _erfcinv64(2 * np.where(upper, 1 - v, v))
-        return _out(np.where(upper, y, -y), p)
+        return _out(np.where(upper, y, -y) + 0.0, p)  # TF: ndtri(0.5) is +0
 
 
 erfc_p = Primitive("erfc", lambda x: _out(_erfc64(_f64(x)), x), **_unary_rules(
