@@ -257,6 +257,8 @@ class Variable:
         return self._read()
 
     def numpy(self):
+        if _state.graph is not None:  # a read inside a trace is symbolic: its value is not known yet
+            return self._read().numpy()
         v = self._value
         return v[()] if v.ndim == 0 else np.array(v, copy=True)
 
@@ -423,12 +425,14 @@ class Variable:
 
     def __array__(self, dtype=None, copy=None):
         """A copy of the current value (writes to it never reach the variable)."""
+        if _state.graph is not None:
+            _graph_check(self._read(), "array")
         a = np.asarray(self._value)
         return a.astype(a.dtype if dtype is None else dtype, copy=True)
 
     __bool__ = lambda self: self._read().__bool__()  # noqa: E731
-    __float__ = lambda self: float(self._value)  # noqa: E731
-    __int__ = lambda self: int(self._value)  # noqa: E731
+    __float__ = lambda self: self._read().__float__()  # noqa: E731
+    __int__ = lambda self: self._read().__int__()  # noqa: E731
     __index__ = lambda self: self._read().__index__()  # noqa: E731
     __len__ = lambda self: self._read().__len__()  # noqa: E731
     __iter__ = lambda self: iter(self._read())  # noqa: E731

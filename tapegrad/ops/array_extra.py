@@ -7,6 +7,9 @@ batch_to_space, required_space_to_batch_paddings, approximate top-k, tuple and g
 * ``space_to_batch_nd``/``batch_to_space_nd`` are pad/reshape/transpose composites: their gradients are
   each other, as TF's.
 * integer results (unravel_index, the histograms) come from non-differentiable primitives.
+* graphs (tapegrad/graph/tracer.py): value checks run when the graph runs; the lengths that depend on values
+  (dynamic_stitch, dynamic_partition) are shape-guarded; arguments Python needs (nbins, block shapes, pads,
+  crops) are read under a value guard, so another value traces again.
 """
 import builtins
 import collections
@@ -17,6 +20,7 @@ from .. import errors
 from .._core import dtypes as _dt
 from .._core.primitive import Primitive
 from .._core.tensor import Variable, convert_to_tensor
+from ..graph.tracer import guard_shape, value_check
 from . import array as _array
 from . import indexing as _indexing
 from . import math as _math
@@ -32,8 +36,9 @@ def _is_tensor(x):
 
 
 def _static_ints(value, op, what):
-    """A constant integer argument (a list, an array or a Tensor) as a NumPy int64 array."""
-    v = np.asarray(value._value if _is_tensor(value) else value)
+    """An integer argument (a list, an array or a Tensor) as a NumPy int64 array, for Python to use (a traced
+    tensor is read under a guard: another value traces again)."""
+    v = _array._static(value, f"{op}'s {what}")
     if v.size and v.dtype.kind not in "iu":
         raise TypeError(f"{op}: {what} must be integers, got {value!r}")
     return v.astype(np.int64)
@@ -65,14 +70,17 @@ def unravel_index(indices, dims, name=None):
         raise _invalid(op, f"The indices can only be scalar or vector, got \"{_fmt(i._value.shape)}\"")
     if d._value.ndim != 1:
         raise _invalid(op, f"The indices can only be 1-D, got \"{_fmt(d._value.shape)}\"")
-    dv = d._value
-    for k, v in enumerate(dv):
-        if v < 0:
-            raise _invalid(op, f"Input dims cannot be negative. Got dim = {v} at index {k}")
-        if v == 0:
-            raise _invalid(op, f"Input dims cannot contain a dim of zero, but dims contains zero at index {k}")
-    if (i._value >= np.prod(dv)).any():
-        raise _invalid(op, "index is out of bound as with dims")
+
+    def check(iv, dv):
+        for k, v in enumerate(dv):
+            if v < 0:
+                raise _invalid(op, f"Input dims cannot be negative. Got dim = {v} at index {k}")
+            if v == 0:
+                raise _invalid(op, f"Input dims cannot contain a dim of zero, but dims contains zero at index {k}")
+        if (iv >= np.prod(dv)).any():
+            raise _invalid(op, "index is out of bound as with dims")
+
+    value_check(check, i, d)
     return execute(unravel_index_p, (i, d), {})
 
 
@@ -103,17 +111,20 @@ def histogram_fixed_width(values, value_range, nbins=100, dtype=_dt.int32, name=
     out = _dt.as_dtype(dtype)
     if out not in (_dt.int32, _dt.int64):
         raise _invalid(op, f"Value for attr 'dtype' of {out.name} is not in the list of allowed values: int32, int64")
-    n = int(np.asarray(nbins._value if _is_tensor(nbins) else nbins))
-    rv = r._value
-    if rv.shape != (2,):
+    n = int(_array._static(nbins, "histogram_fixed_width's nbins"))  # the output's length
+    if r._value.shape != (2,):
         raise _invalid(op, "value_range should be a vector of 2 elements.")
     if n <= 0:
         raise _invalid(op, f"nbins should be a positive number, but got '{n}'")
-    if not rv[0] < rv[1]:
-        raise _invalid(op, f"value_range should satisfy value_range[0] < value_range[1], but got "
-                           f"'[{rv[0]:g}, {rv[1]:g}]'")
-    if v.dtype.is_floating and np.isnan(v._value).any():
-        raise _invalid(op, "Histogram values must not contain NaN")
+
+    def check(vv, rv):
+        if not rv[0] < rv[1]:
+            raise _invalid(op, f"value_range should satisfy value_range[0] < value_range[1], but got "
+                               f"'[{rv[0]:g}, {rv[1]:g}]'")
+        if v.dtype.is_floating and np.isnan(vv).any():
+            raise _invalid(op, "Histogram values must not contain NaN")
+
+    value_check(check, v, r)
     return execute(histogram_p, (v, r), {"nbins": n, "dtype": out._np})
 
 
@@ -128,9 +139,13 @@ def histogram_fixed_width_bins(values, value_range, nbins=100, dtype=_dt.int32, 
     v = _array.reshape(v, [-1])
     r = convert_to_tensor(value_range)
     n = convert_to_tensor(nbins, dtype=_dt.int32)
-    if not int(n._value) > 0:
-        raise errors.InvalidArgumentError(None, "Assert", f"Expected 'tf.Tensor(False, shape=(), dtype=bool)' to be "
-                                                          f"true. Summarized data: b'nbins {n} must > 0'")
+
+    def check(nv):
+        if not int(nv) > 0:
+            raise errors.InvalidArgumentError(None, "Assert", "Expected 'tf.Tensor(False, shape=(), dtype=bool)' to be "
+                                                              f"true. Summarized data: b'nbins {Tensor(nv)} must > 0'")
+
+    value_check(check, n)
     nbins_float = _math.cast(n, v.dtype)
     scaled = _math.truediv(v - r[0], r[1] - r[0])
     indices = _math.floor(nbins_float * scaled)
@@ -207,10 +222,15 @@ def dynamic_stitch(indices, data, name=None):
         elif dshape[len(ishape):] != rest:
             raise _invalid(op, f"Need data[0].shape[{len(idx[0]._value.shape)}:] = {_fmt(rest)} to match "
                                f"data[{k}].shape[{len(ishape)}:] = {_fmt(dshape[len(ishape):])}")
-    for k, i in enumerate(idx):
-        if i._value.size and i._value.min() < 0:
-            raise _invalid(op, f"indices[{k}] is out of range")
-    return execute(dynamic_stitch_p, builtins.tuple(idx) + builtins.tuple(vals), {"n": len(idx)})
+
+    def check(*ivs):
+        for k, iv in enumerate(ivs):
+            if iv.size and iv.min() < 0:
+                raise _invalid(op, f"indices[{k}] is out of range")
+
+    value_check(check, *idx)
+    out = execute(dynamic_stitch_p, builtins.tuple(idx) + builtins.tuple(vals), {"n": len(idx)})
+    return guard_shape(out, "The output of dynamic_stitch")  # its length is the largest index + 1
 
 
 def _partition_impl(data, partitions, num_partitions):
@@ -243,18 +263,23 @@ def dynamic_partition(data, partitions, num_partitions, name=None):
             raise ValueError(f"Tensor conversion requested dtype int32 for Tensor with dtype {p.dtype.name}: {p!r}")
     else:
         p = convert_to_tensor(partitions, dtype=_dt.int32)
-    n = int(num_partitions)
+    n = _array._int(num_partitions, "dynamic_partition's num_partitions")
     if n < 1:
         raise _invalid(op, f"Value for attr 'num_partitions' of {n} must be at least minimum 1")
     ps, xs = p._value.shape, x._value.shape
     if xs[:len(ps)] != ps:
         raise _invalid(op, f"data.shape must start with partitions.shape, got data.shape = {_fmt(xs)}, "
                            f"partitions.shape = {_fmt(ps)}")
-    bad = np.argwhere((p._value < 0) | (p._value >= n))
-    if bad.size:
-        pos = builtins.tuple(bad[0])
-        raise _invalid(op, f"partitions[{','.join(map(str, pos))}] = {p._value[pos]} is not in [0, {n})")
-    return list(execute(dynamic_partition_p, (x, p), {"num_partitions": n}))
+
+    def check(pv):
+        bad = np.argwhere((pv < 0) | (pv >= n))
+        if bad.size:
+            pos = builtins.tuple(bad[0])
+            raise _invalid(op, f"partitions[{','.join(map(str, pos))}] = {pv[pos]} is not in [0, {n})")
+
+    value_check(check, p)
+    outs = execute(dynamic_partition_p, (x, p), {"num_partitions": n})
+    return [guard_shape(o, f"Output {k} of dynamic_partition") for k, o in enumerate(outs)]
 
 
 # --- space_to_batch, batch_to_space ------------------------------------------------------------------

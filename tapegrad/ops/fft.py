@@ -126,7 +126,7 @@ for _f, _n in ((fft, "fft"), (ifft, "ifft"), (fft2d, "fft2d"), (ifft2d, "ifft2d"
 def _fft_length(op, fft_length, default, rank):
     if fft_length is None:
         return default
-    v = np.asarray(fft_length._value if isinstance(fft_length, (Tensor, Variable)) else fft_length).reshape(-1)
+    v = _array._static(fft_length, f"{op}'s fft_length").reshape(-1)  # the output's shape: a traced one is guarded
     if v.shape != (rank,):
         raise ValueError(f"Dimension must be {rank} but is {v.shape[0]} for '{op}' (fft_length={list(v)})")
     return tuple(int(d) for d in v)
@@ -199,7 +199,7 @@ def _shift(x, axes, sign):
         axes = list(range(x._value.ndim))
         shifts = [sign * (d // 2) for d in x._value.shape]
     else:
-        axes = [int(a) for a in np.asarray(axes).reshape(-1)]
+        axes = [int(a) for a in _array._static(axes, "fftshift's axes").reshape(-1)]
         shifts = [sign * (x._value.shape[a] // 2) for a in axes]
     return _manip.roll(x, shifts, axes) if axes else x
 
@@ -218,10 +218,11 @@ def _window(window_length, periodic, dtype, a0):
     dtype = _dt.as_dtype(dtype)
     if not dtype.is_floating:
         raise ValueError(f"dtype must be a floating point type. Found {dtype}")
-    n = int(np.asarray(window_length._value if isinstance(window_length, (Tensor, Variable)) else window_length))
+    n = int(_array._static(window_length, "The window_length of a window function"))  # a traced one is guarded
     if n == 1:
         return Tensor(np.ones(1, dtype._np))
-    denom = n + int(bool(periodic)) * (1 - n % 2) - 1  # TF's: periodic only changes even lengths
+    periodic = bool(_array._static(periodic, "The periodic flag of a window function"))
+    denom = n + int(periodic) * (1 - n % 2) - 1  # TF's: periodic only changes even lengths
     k = np.arange(n, dtype=np.float64)
     return Tensor((a0 - (1 - a0) * np.cos(2 * np.pi * k / denom)).astype(dtype._np))
 

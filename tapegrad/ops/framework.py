@@ -15,7 +15,7 @@ from .._core.context import state as _state
 from .._core.custom_gradient import custom_gradient
 from .._core.indexed_slices import IndexedSlices
 from .._core.tensor import Tensor, Variable, constant, convert_to_tensor
-from ..graph.tracer import host_call, is_symbolic
+from ..graph.tracer import host_call, is_symbolic, value_check
 
 
 # --- eager queries ------------------------------------------------------------------
@@ -139,7 +139,8 @@ def device(device_name):
 def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"):
     """Calls the function of the first pair whose predicate is true, else ``default()``.
 
-    Without a default, no true predicate is an InvalidArgumentError, as in TF.
+    Without a default, no true predicate is an InvalidArgumentError, as in TF. While a ``function`` is
+    traced, symbolic predicates make it a chain of ``cond``s (TF's graph ``case``).
     """
     if isinstance(pred_fn_pairs, dict):
         pred_fn_pairs = list(pred_fn_pairs.items())
@@ -156,15 +157,39 @@ def case(pred_fn_pairs, default=None, exclusive=False, strict=False, name="case"
         if p.dtype != _dt.bool:
             raise TypeError(f"pred must be Tensor of type bool: {p}")
         preds.append(p)
-    for p, (_, fn) in zip(preds, pred_fn_pairs):
+    fns = [fn for _, fn in pred_fn_pairs]
+    if any(is_symbolic(p) for p in preds):
+        return _graph_case(preds, fns, default)
+    for p, fn in zip(preds, fns):
         if bool(p):
             return fn()
     if default is not None:
         return default()
+    _none_true([p._value for p in preds])
+
+
+def _none_true(values):
     from .asserts import _tf_str
     raise errors.InvalidArgumentError(None, "Assert", (
-        f"Expected '{_tf_str(convert_to_tensor(False))}' to be true. Summarized data: b'Input error: None of conditions evaluated as True:'\n"
-        + ", ".join(str(bool(p)) for p in preds)))
+        f"Expected '{_tf_str(convert_to_tensor(False))}' to be true. Summarized data: b'Input error: None of "
+        "conditions evaluated as True:'\n" + ", ".join(str(bool(v)) for v in values)))
+
+
+def _graph_case(preds, fns, default):
+    """``case`` on symbolic predicates: nested conds; without a default, TF's: the last function, asserting that
+    its predicate holds when the graph runs."""
+    from .control_flow import cond
+    if default is None:
+        every, last = list(preds), fns[-1]
+
+        def default():
+            value_check(lambda *vs: None if vs[-1] else _none_true(vs), *every)
+            return last()
+        preds, fns = preds[:-1], fns[:-1]
+    branch = default
+    for p, fn in reversed(list(zip(preds, fns))):
+        branch = (lambda p, fn, rest: lambda: cond(p, fn, rest))(p, fn, branch)
+    return branch()
 
 
 # --- TF1 gradients -------------------------------------------------------------------------

@@ -151,7 +151,7 @@ def _band(x, num_lower, num_upper):
 
 
 def _band_arg(value, what):
-    v = value._value if isinstance(value, (Tensor, Variable)) else np.asarray(value)
+    v = _array._static(value, f"band_part's {what}")
     if v.ndim != 0 or v.dtype.kind not in "iu":
         raise TypeError(f"Cannot convert {value!r} to EagerTensor of dtype int64 (band_part: {what} must be a "
                         "scalar integer)")
@@ -246,7 +246,7 @@ def _diag(d, k=(0, 0), align="RIGHT_LEFT", padding=0, num_rows=None, num_cols=No
 
 
 def _k_arg(op, k):
-    v = np.asarray(k._value if isinstance(k, (Tensor, Variable)) else k)
+    v = _array._static(k, f"{op}'s k")
     if v.dtype.kind not in "iu" or v.ndim > 1 or v.size not in (1, 2):
         raise _invalid(op, f"diag_index must be a scalar or a vector of one or two integers, got {k!r}")
     v = v.reshape(-1).tolist()
@@ -261,7 +261,7 @@ def _align_arg(op, align):
 
 
 def _padding_arg(padding_value, dtype):
-    v = padding_value._value if isinstance(padding_value, (Tensor, Variable)) else padding_value
+    v = _array._static(padding_value, "The padding_value of a matrix diagonal op")
     if np.ndim(v) != 0:
         raise ValueError(f"padding_value must be a scalar, got {padding_value!r}")
     return np.asarray(v).astype(dtype._np).item()
@@ -314,7 +314,8 @@ def diag(diagonal, name="diag", k=0, num_rows=-1, num_cols=-1, padding_value=0, 
                            "and upper_diag_index range.")
     max_len = shape[-1]
     min_rows, min_cols = max_len - min(hi, 0), max_len + max(lo, 0)
-    rows, cols = int(num_rows), int(num_cols)
+    rows = int(_array._static(num_rows, f"{op}'s num_rows"))
+    cols = int(_array._static(num_cols, f"{op}'s num_cols"))
     if rows == -1 and cols == -1:
         rows = cols = max(min_rows, min_cols)
     elif rows == -1:
@@ -703,24 +704,27 @@ def lstsq(matrix, rhs, l2_regularizer=0.0, fast=True, name=None):
     return _mm(a, cholesky_solve(chol, b), True, False)
 
 
+def _lstsq_exact_impl(a, b):
+    av, bv = _up(a), _up(b)
+    flat_a = av.reshape((-1,) + av.shape[-2:])
+    flat_b = bv.reshape((-1,) + bv.shape[-2:])
+    x = np.stack([np.linalg.lstsq(ai, bi, rcond=None)[0] for ai, bi in zip(flat_a, flat_b)]) if len(flat_a) \
+        else np.zeros((0, av.shape[-1], bv.shape[-1]), av.dtype)
+    return x.reshape(av.shape[:-2] + (av.shape[-1], bv.shape[-1])).astype(a.dtype, copy=False)
+
+
+def _lstsq_exact_rule(g, out, a, b):
+    """TF's: no gradient for the minimum-norm solution."""
+    raise ValueError("Gradient not defined for fast=False")
+
+
+lstsq_exact_p = Primitive("matrix_solve_ls_exact", _lstsq_exact_impl, _lstsq_exact_rule, save_inputs=False,
+                          register=False)  # part of lstsq(fast=False), specified with it
+
+
 def _lstsq_exact(a, b):
     """Minimum-norm least squares with NumPy's lstsq; differentiating it raises TF's ValueError."""
-    from .._core.custom_gradient import custom_gradient
-
-    @custom_gradient
-    def matrix_solve_ls(a, b):
-        av, bv = _up(a._value), _up(b._value)
-        flat_a = av.reshape((-1,) + av.shape[-2:])
-        flat_b = bv.reshape((-1,) + bv.shape[-2:])
-        x = np.stack([np.linalg.lstsq(ai, bi, rcond=None)[0] for ai, bi in zip(flat_a, flat_b)]) if len(flat_a) \
-            else np.zeros((0, av.shape[-1], bv.shape[-1]), av.dtype)
-        x = x.reshape(av.shape[:-2] + (av.shape[-1], bv.shape[-1]))
-
-        def grad(dx):
-            raise ValueError("Gradient not defined for fast=False")
-        return Tensor(x.astype(a._value.dtype, copy=False)), grad
-
-    return matrix_solve_ls(a, b)
+    return execute(lstsq_exact_p, (a, b), {})
 
 
 # --- QR, SVD, eigh ----------------------------------------------------------------------------------

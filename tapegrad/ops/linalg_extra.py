@@ -34,6 +34,7 @@ from .._core import dtypes as _dt
 from .._core.forwardprop import multilinear_jvp
 from .._core.primitive import Primitive
 from .._core.tensor import Variable, convert_to_tensor
+from ..graph.tracer import value_check
 from . import array as _array
 from . import indexing as _indexing
 from . import linalg as _la
@@ -964,9 +965,12 @@ def banded_triangular_solve(bands, rhs, lower=True, adjoint=False, name=None):
     if nb == 0:
         return _la.triangular_solve(_array.zeros(sa[:-2] + (0, 0), dtype=a.dtype), _hinted(rhs, a), lower, adjoint)
     used = a[..., :nb, :] if lower else a[..., sa[-2] - nb:, :]
-    main = used._value[..., 0, :] if lower else used._value[..., -1, :]
-    if (main == 0).any():
-        raise _invalid(op, "Input matrix is not invertible.")
+
+    def check(u):
+        if ((u[..., 0, :] if lower else u[..., -1, :]) == 0).any():
+            raise _invalid(op, "Input matrix is not invertible.")
+
+    value_check(check, used)
     k = (-(nb - 1), 0) if lower else (0, nb - 1)
     dense = _la._diag(used[..., 0, :] if nb == 1 else used, k, "LEFT_RIGHT", 0, m, m)
     return _la.triangular_solve(dense, _hinted(rhs, a), lower, adjoint)  # its checks are TF's for the bands too
@@ -1001,19 +1005,26 @@ def eigh_tridiagonal(alpha, beta, eigvals_only=True, select="a", select_range=No
                                                                                   "RIGHT_LEFT", 0, n, n)
     e, v = _la.eigh(matrix)
     e = _math.real(e)
-    if select != "a":
-        lo, hi = (float(np.asarray(r._value if _is_tensor(r) else r)) for r in select_range)
-        if select == "i":
-            if lo > hi:
-                raise errors.InvalidArgumentError(None, "eigh_tridiagonal", "Got empty index range in select_range.")
-            keep = np.arange(int(lo), int(hi) + 1)
-        else:
-            if lo >= hi:
-                raise errors.InvalidArgumentError(None, "eigh_tridiagonal", "Got empty interval in select_range.")
-            ev = e._value
-            keep = np.flatnonzero((ev > lo) & (ev <= hi))
+    bounds = None if select == "a" else (select_range[0], select_range[1])  # a list, an array or a tensor
+    if select == "i":  # the indices set the output's length: read for Python (a traced range is guarded)
+        lo, hi = (float(_array._static(r, "eigh_tridiagonal's select_range")) for r in bounds)
+        if lo > hi:
+            raise errors.InvalidArgumentError(None, "eigh_tridiagonal", "Got empty index range in select_range.")
+        keep = np.arange(int(lo), int(hi) + 1)
         e = _array.gather(e, keep)
         v = _array.gather(v, keep, axis=1)
+    elif select == "v":  # the eigenvalues in (lo, hi]: how many depends on the values (boolean_mask guards it)
+        lo, hi = (tensor(r) if _is_tensor(r) else convert_to_tensor(r, dtype_hint=e.dtype) for r in bounds)
+
+        def check(lv, hv):
+            if not float(lv) < float(hv):
+                raise errors.InvalidArgumentError(None, "eigh_tridiagonal", "Got empty interval in select_range.")
+
+        value_check(check, lo, hi)
+        lo, hi = _math.cast(lo, e.dtype), _math.cast(hi, e.dtype)
+        keep = _math.logical_and(_math.greater(e, lo), _math.less_equal(e, hi))
+        e = _array.boolean_mask(e, keep)
+        v = _array.boolean_mask(v, keep, axis=1)
     return e if eigvals_only else (e, v)
 
 

@@ -13,6 +13,7 @@ from .._core import dtypes as _dt
 from .._core.primitive import Primitive
 from .._core.tensor import convert_to_tensor
 from . import array as _array
+from . import asserts as _asserts
 from . import conv as _conv
 from . import math as _math
 from . import nn as _nn
@@ -284,19 +285,22 @@ lrn = local_response_normalization
 
 # --- losses and moments ---------------------------------------------------------------------------
 def compute_average_loss(per_example_loss, sample_weight=None, global_batch_size=None):
-    """``sum(per_example_loss * sample_weight) / global_batch_size`` (default: the loss's batch size)."""
+    """``sum(per_example_loss * sample_weight) / global_batch_size`` (default: the loss's batch size; 0 for a
+    batch size of 0, as TF's div_no_nan)."""
     loss = tensor(per_example_loss)
     if loss._value.dtype.kind != "f":
         raise TypeError(f"per_example_loss must be floating point, got {loss.dtype.name}")
     if sample_weight is not None:
         loss = _math.multiply(loss, _math.cast(tensor(sample_weight), loss.dtype))
     if global_batch_size is None:
-        n = loss._value.shape[0] if loss._value.ndim else 1
-    else:
-        n = int(np.asarray(global_batch_size))
-        if n <= 0:
-            raise ValueError(f"global_batch_size must be positive. Got {n}")
-    return _math.divide_no_nan(_reduce.reduce_sum(loss), Tensor(np.asarray(n, loss._value.dtype)))
+        n = Tensor(np.asarray(loss._value.shape[0] if loss._value.ndim else 1, loss._value.dtype))
+    else:  # TF's checks; an equation, so a traced batch size is read (and checked) when the graph runs
+        n = convert_to_tensor(global_batch_size)
+        _asserts.assert_scalar(n, "global_batch_size must be scalar.")
+        _asserts.assert_integer(n, "global_batch_size must be an integer.")
+        _asserts.assert_non_negative(n, "global_batch_size must be non-negative.")
+        n = _math.cast(n, loss.dtype)
+    return _math.divide_no_nan(_reduce.reduce_sum(loss), n)
 
 
 def scale_regularization_loss(regularization_loss):

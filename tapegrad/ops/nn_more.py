@@ -18,6 +18,7 @@ from .._core import dtypes as _dt
 from .._core.primitive import Primitive
 from .._core.tape import GradientTape
 from .._core.tensor import Variable, convert_to_tensor
+from ..graph.tracer import guard_shape, value_check
 from . import array as _array
 from . import array_extra as _array_extra
 from . import conv as _conv
@@ -163,8 +164,13 @@ def ctc_loss(labels, logits, label_length, logit_length, logits_time_major=True,
     if lab._value.ndim != 2 or lab._value.shape[0] != b or ll._value.shape != (b,) or tl._value.shape != (b,):
         raise ValueError(f"ctc_loss: expected labels [batch, max_label_length], label_length and logit_length "
                          f"[batch] with batch {b}; got {lab.shape}, {ll.shape}, {tl.shape}")
-    if (ll._value > lab._value.shape[1]).any() or (ll._value < 0).any():
-        raise _invalid("CTCLoss", f"label_length must be in [0, {lab._value.shape[1]}], got {ll._value}")
+    n_lab = lab._value.shape[1]
+
+    def check(lv):
+        if (lv > n_lab).any() or (lv < 0).any():
+            raise _invalid("CTCLoss", f"label_length must be in [0, {n_lab}], got {lv}")
+
+    value_check(check, ll)
     loss = execute(ctc_loss_p, (x, lab, ll, tl), {})[0]
     return _math.cast(loss, orig) if orig != loss.dtype else loss
 
@@ -215,7 +221,8 @@ def collapse_repeated(labels, seq_length, name=None):
     if lab._value.ndim != 2 or seq._value.shape != lab._value.shape[:1]:
         raise ValueError(f"collapse_repeated: expected labels [batch, max_length] and seq_length [batch], got "
                          f"{lab.shape} and {seq.shape}")
-    return execute(collapse_repeated_p, (lab, seq), {})
+    out, new_len = execute(collapse_repeated_p, (lab, seq), {})
+    return guard_shape(out, "The output of collapse_repeated"), new_len  # its width is the longest new length
 
 
 # --- morphology --------------------------------------------------------------------------------
@@ -389,7 +396,7 @@ def with_space_to_batch(input, dilation_rate, padding, op, filter_shape=None, sp
     """Runs ``op(converted_input, num_spatial_dims, padding)`` as an atrous (dilated) op by moving the dilation
     into the batch dimension with ``space_to_batch_nd``, then back with ``batch_to_space``."""
     x = tensor(input)
-    rate = np.asarray(dilation_rate._value if _is_tensor(dilation_rate) else dilation_rate, dtype=np.int64)
+    rate = _array._static(dilation_rate, "with_space_to_batch's dilation_rate").astype(np.int64)
     if rate.ndim != 1:
         raise ValueError(f"`dilation_rate.shape.rank` must be 1. Received: dilation_rate={dilation_rate} of rank "
                          f"{rate.ndim}")
@@ -408,7 +415,7 @@ def with_space_to_batch(input, dilation_rate, padding, op, filter_shape=None, sp
     if padding == "SAME":
         if filter_shape is None:
             raise ValueError("`filter_shape` must be specified for `padding='SAME'`.")
-        fs = np.asarray(filter_shape._value if _is_tensor(filter_shape) else filter_shape, dtype=np.int64)
+        fs = _array._static(filter_shape, "with_space_to_batch's filter_shape").astype(np.int64)
         total = (fs - 1) * rate
         base = np.stack([total // 2, total - total // 2], 1)
     elif padding == "VALID":
@@ -481,7 +488,7 @@ def atrous_conv2d_transpose(value, filters, output_shape, rate, padding, name=No
         raise ValueError(f"`rate` cannot be less than one. Received: rate={rate}")
     if padding not in ("SAME", "VALID"):
         raise ValueError(f"`padding` must be either 'VALID' or 'SAME'. Received: padding={padding}")
-    dims = [int(d) for d in np.asarray(output_shape._value if _is_tensor(output_shape) else output_shape).reshape(-1)]
+    dims = _sizes(output_shape, "atrous_conv2d_transpose's output_shape")
     if len(dims) != 4:
         raise ValueError(f"`output_shape` must have shape (4,). Received: output_shape={output_shape}")
     if w._value.ndim == 4 and dims[3] != w._value.shape[2]:
@@ -509,16 +516,16 @@ def _depthwise_vjp(x_shape_or_x, w, out_backprop, strides, padding, data_format,
     return tape.gradient(y, x if wrt == "input" else w, output_gradients=g)
 
 
-def _sizes(value):
-    """A shape argument (a list, an array or a Tensor) as a list of ints."""
-    return [int(d) for d in np.asarray(value._value if _is_tensor(value) else value).reshape(-1)]
+def _sizes(value, what):
+    """A shape argument (a list, an array or a Tensor) as a list of ints (a traced tensor is guarded)."""
+    return [int(d) for d in _array._static(value, what).reshape(-1)]
 
 
 def depthwise_conv2d_backprop_input(input_sizes, filter, out_backprop, strides, padding,  # noqa: A002
                                     data_format="NHWC", dilations=(1, 1, 1, 1), name=None):
     """The gradient of ``depthwise_conv2d`` with respect to an input of shape ``input_sizes``."""
     w = tensor(filter)
-    x = _array.zeros(_sizes(input_sizes), dtype=w.dtype)
+    x = _array.zeros(_sizes(input_sizes, "depthwise_conv2d_backprop_input's input_sizes"), dtype=w.dtype)
     return _depthwise_vjp(x, w, out_backprop, strides, padding, data_format, dilations, "input")
 
 
@@ -526,7 +533,7 @@ def depthwise_conv2d_backprop_filter(input, filter_sizes, out_backprop, strides,
                                      data_format="NHWC", dilations=(1, 1, 1, 1), name=None):
     """The gradient of ``depthwise_conv2d`` with respect to a filter of shape ``filter_sizes``."""
     x = tensor(input)
-    w = _array.zeros(_sizes(filter_sizes), dtype=x.dtype)
+    w = _array.zeros(_sizes(filter_sizes, "depthwise_conv2d_backprop_filter's filter_sizes"), dtype=x.dtype)
     return _depthwise_vjp(x, w, out_backprop, strides, padding, data_format, dilations, "filter")
 
 
@@ -569,11 +576,9 @@ def _compute_sampled_logits(weights, biases, labels, inputs, num_sampled, num_cl
     true_logits = true_logits + _array.reshape(true_b, [-1, int(num_true)])
     sampled_logits = sampled_logits + sampled_b
     if remove_accidental_hits:
-        hits = _random_more.compute_accidental_hits(labels, sampled, num_true=num_true)
-        idx = np.stack([hits.indices._value.astype(np.int64), hits.ids._value], 1)
-        mask = np.zeros(sampled_logits._value.shape, sampled_logits._value.dtype)
-        mask[tuple(idx.T)] = hits.weights._value.astype(mask.dtype)
-        sampled_logits = sampled_logits + Tensor(mask)
+        _random_more._true_classes("ComputeAccidentalHits", labels, num_true)  # compute_accidental_hits' checks
+        sampled_logits = sampled_logits + execute(_random_more.accidental_mask_p, (labels, sampled),
+                                                  {"dtype": sampled_logits._value.dtype})
     if subtract_log_q:
         true_logits = true_logits - _math.log(_math.cast(true_expected_count, true_logits.dtype))
         sampled_logits = sampled_logits - _math.log(_math.cast(sampled_expected_count, sampled_logits.dtype))

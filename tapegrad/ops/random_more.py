@@ -13,12 +13,14 @@ import numpy as np
 
 from .._core import dtypes as _dt
 from .._core.tensor import Variable, convert_to_tensor
+from ..graph.tracer import guard_shape
 from . import array as _array
 from . import random as _random
 from . import random_extra as _random_extra
 from . import special as _special
-from ._util import Tensor, tensor
+from ._util import Tensor, execute, tensor
 from .array import _invalid
+from .manip import _np_primitive
 
 _random_extra._KIND_CODES.update({"binomial": 101, "parameterized_truncated_normal": 102, "shuffle": 103})
 
@@ -165,12 +167,18 @@ def _true_classes(op, true_classes, num_true):
     return t
 
 
-def _expected(p, tries, num_sampled, unique):
-    """TF's RangeSampler expected counts: p * num_sampled, or -expm1(tries * log1p(-p)) after rejections."""
-    p = np.asarray(p, np.float64)
+def _expected_impl(classes, packed, probs, num_sampled, unique):
+    """TF's RangeSampler expected counts of ``classes`` (float32): p * num_sampled, or -expm1(tries * log1p(-p))
+    after rejections (``packed[num_sampled]`` is the number of draws)."""
+    p = probs[classes]
+    tries = int(packed[num_sampled])
     if unique and tries != num_sampled:
-        return -np.expm1(tries * np.log1p(-p))
-    return p * num_sampled
+        return (-np.expm1(tries * np.log1p(-p))).astype(np.float32)
+    return (p * num_sampled).astype(np.float32)
+
+
+# the counts depend on the draws: an equation, so that a traced sampler computes them for every call's draws
+expected_count_p = _np_primitive("candidate_expected_count", _expected_impl, register=False)
 
 
 def _sample(op, name, true_classes, num_true, num_sampled, unique, range_max, seed, probs):
@@ -197,9 +205,11 @@ def _sample(op, name, true_classes, num_true, num_sampled, unique, range_max, se
         return np.asarray(ids + [tries], np.int64)
 
     packed = _random._draw(op, _dt.int64, seed, draw, t)
-    ids, tries = packed[:k], int(packed._value[k])
-    return name(ids, Tensor(_expected(probs[t._value], tries, k, unique).astype(np.float32)),
-                Tensor(_expected(probs[ids._value], tries, k, unique).astype(np.float32)))
+    ids = packed[:k]
+    p = Tensor(np.asarray(probs, np.float64))
+    params = {"num_sampled": k, "unique": bool(unique)}
+    true_count = execute(expected_count_p, (t, packed, p), params)
+    return name(ids, true_count, execute(expected_count_p, (ids, packed, p), params))
 
 
 def uniform_candidate_sampler(true_classes, num_true, num_sampled, unique, range_max, seed=None, name=None):
@@ -255,6 +265,38 @@ def all_candidate_sampler(true_classes, num_true, num_sampled, unique, seed=None
 ComputeAccidentalHits = collections.namedtuple("ComputeAccidentalHits", ["indices", "ids", "weights"])
 
 
+def _hits(true_classes, sampled):
+    """(rows, positions) where a sampled id equals one of a row's true classes (the id's last position, as TF)."""
+    position = {int(v): j for j, v in enumerate(sampled.reshape(-1))}
+    rows, ids = [], []
+    for i, row in enumerate(true_classes):
+        for c in row:
+            if int(c) in position:
+                rows.append(i)
+                ids.append(position[int(c)])
+    return np.asarray(rows, np.int32), np.asarray(ids, np.int64)
+
+
+def _accidental_hits_impl(true_classes, sampled):
+    rows, ids = _hits(true_classes, sampled)
+    return rows, ids, np.full(rows.size, -np.finfo(np.float32).max, np.float32)
+
+
+def _accidental_mask_impl(true_classes, sampled, dtype):
+    """The hits as an additive mask ``[batch, num_sampled]`` of the logits (-FLT_MAX at each hit, else 0)."""
+    rows, ids = _hits(true_classes, sampled)
+    mask = np.zeros((true_classes.shape[0], sampled.size), dtype)
+    mask[rows, ids] = np.asarray(-np.finfo(np.float32).max, np.float32).astype(dtype)
+    return mask
+
+
+# how many hits there are depends on the values: the output is guarded (compute_accidental_hits); the mask
+# (sampled losses) has a fixed shape
+accidental_hits_p = _np_primitive("compute_accidental_hits", _accidental_hits_impl, multiple_results=True,
+                                  register=False)
+accidental_mask_p = _np_primitive("accidental_hits_mask", _accidental_mask_impl, register=False)
+
+
 def compute_accidental_hits(true_classes, sampled_candidates, num_true, seed=None, name=None):
     """Where a sampled id equals one of a row's true classes: (row indices int32, sample positions int64,
     weights -FLT_MAX float32), to mask those logits."""
@@ -265,16 +307,8 @@ def compute_accidental_hits(true_classes, sampled_candidates, num_true, seed=Non
     if s.dtype != _dt.int64:
         raise _invalid(op, f"cannot compute {op} as input #1(zero-based) was expected to be a int64 tensor but is a "
                            f"{s.dtype.name} tensor")
-    position = {int(v): j for j, v in enumerate(s._value.reshape(-1))}  # the last position of each id, as TF
-    rows, ids = [], []
-    for i, row in enumerate(t._value):
-        for c in row:
-            if int(c) in position:
-                rows.append(i)
-                ids.append(position[int(c)])
-    n = len(rows)
-    return ComputeAccidentalHits(Tensor(np.asarray(rows, np.int32)), Tensor(np.asarray(ids, np.int64)),
-                                 Tensor(np.full(n, -np.finfo(np.float32).max, np.float32)))
+    rows, ids, weights = execute(accidental_hits_p, (t, s), {})
+    return ComputeAccidentalHits(guard_shape(rows, "The output of compute_accidental_hits"), ids, weights)
 
 
 __all__ = ["Algorithm", "all_candidate_sampler", "create_rng_state", "fixed_unigram_candidate_sampler", "fold_in",

@@ -46,6 +46,8 @@ def _concrete_int(index):
     """``int(index)``, or None when the index has no concrete value (a symbolic tensor)."""
     if isinstance(index, (Tensor, Variable)) and index.shape.rank != 0:
         raise ValueError(f"TensorArray index must be a scalar, got shape {index.shape}")
+    if isinstance(index, Variable):  # its read: symbolic while a function is traced (int() of it then fails)
+        index = index._read()
     try:
         return int(index)
     except (TypeError, ValueError):
@@ -300,7 +302,7 @@ class TensorArray:
         if value.shape.rank == 0:
             raise errors.InvalidArgumentError(None, None, "Expected value to be at least a vector, but received "
                                                           f"shape: {value.shape.as_list()}")
-        sizes = [int(n) for n in lengths.numpy()]
+        sizes = [int(n) for n in _array._static(lengths, "TensorArray.split's lengths")]  # a traced one is guarded
         if sum(sizes) != value.shape[0]:
             raise errors.InvalidArgumentError(None, None, "Expected sum of lengths to be equal to values.shape[0], "
                                                           f"but sum of lengths is {sum(sizes)} and value's shape is: "
