@@ -71,3 +71,19 @@ def test_repr_and_dense_shape_dtype_as_tf():
     s = tf.IndexedSlices(tf.constant([[1.0]]), tf.constant([0]), tf.constant([4, 1], tf.int64))
     assert s.dense_shape.dtype == tf.int64
     assert repr(tf.IndexedSlices(tf.constant([1.0]), tf.constant([0]))).endswith("dtype=float32))")
+
+
+def test_clipping_measures_and_scales_the_slices_as_tf():
+    """TF clips IndexedSlices by their values (a duplicated row counts twice) and keeps them sparse."""
+    emb = tf.Variable(np.arange(12.0, dtype=np.float32).reshape(4, 3))
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(tf.gather(emb, [1, 1]))
+    g = tape.gradient(y, emb)
+    c = tf.clip_by_norm(g, 1.0)
+    assert isinstance(c, tf.IndexedSlices)
+    np.testing.assert_allclose(c.values.numpy(), np.full((2, 3), 1 / np.sqrt(6)), rtol=1e-6)
+    np.testing.assert_allclose(tf.convert_to_tensor(c).numpy()[1], np.full(3, 2 / np.sqrt(6)), rtol=1e-6)
+    assert np.isclose(float(tf.linalg.global_norm([g])), np.sqrt(6), rtol=1e-6)
+    clipped, norm = tf.clip_by_global_norm([g, tf.ones(2)], 1.0)
+    assert isinstance(clipped[0], tf.IndexedSlices) and np.isclose(float(norm), np.sqrt(8), rtol=1e-6)
+    np.testing.assert_allclose(clipped[0].values.numpy(), np.full((2, 3), 1 / np.sqrt(8)), rtol=1e-6)

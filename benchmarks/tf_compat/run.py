@@ -37,9 +37,6 @@ KNOWN = {
     "function_python_outputs.py": "tapegrad.function returns a Python value computed from Python arguments as "
                                   "is; TF converts every output to a Tensor (tapegrad/graph/, not this audit's "
                                   "area).",
-    "indexed_slices_clip.py": "clip_by_norm/clip_by_global_norm/global_norm (tapegrad/ops/linalg.py, not this "
-                              "audit's area) densify IndexedSlices (duplicate rows summed) where TF clips and "
-                              "measures the slices' values.",
     "math_tf_quirks.py": "TF kernel quirks not copied: float64 erf(+-inf) is NaN, no-kernel NotFoundError (int "
                          "reciprocal, complex round) where tapegrad raises InvalidArgumentError, complex 1/0, "
                          "igamma/zeta/polygamma at degenerate arguments, cumulative_logsumexp through NaN.",

@@ -36,6 +36,7 @@ import numpy as np
 
 from .. import errors
 from .._core.forwardprop import linear_jvp, transposed_vjp
+from .._core.indexed_slices import IndexedSlices
 from .._core.primitive import Primitive
 from .._core.tensor import Variable, convert_to_tensor
 from . import array as _array
@@ -1008,7 +1009,7 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     A negative ``clip_norm`` counts as 0. The norm is ``sqrt(sum(t * t))``
     computed only where positive, so the gradient at ``t = 0`` is finite (TF's).
     """
-    values = convert_to_tensor(t)
+    values = _dense_values(t)
     if np.isscalar(clip_norm):
         if clip_norm < 0:
             clip_norm = 0
@@ -1021,7 +1022,16 @@ def clip_by_norm(t, clip_norm, axes=None, name=None):
     intermediate = values * clip_norm
     if intermediate._value.shape != values._value.shape:
         raise ValueError(f"Shapes {values.shape} and {intermediate.shape} are incompatible")
-    return _array.identity(intermediate / _math.maximum(l2norm, clip_norm))
+    return _like(t, _array.identity(intermediate / _math.maximum(l2norm, clip_norm)))
+
+
+def _dense_values(t):
+    """The tensor, or an IndexedSlices' values (TF clips and measures the slices, duplicates and all)."""
+    return t.values if isinstance(t, IndexedSlices) else convert_to_tensor(t)
+
+
+def _like(t, values):
+    return IndexedSlices(values, t.indices, t.dense_shape) if isinstance(t, IndexedSlices) else values
 
 
 def _sequence(t_list):
@@ -1032,7 +1042,7 @@ def _sequence(t_list):
 
 def global_norm(t_list, name=None):
     """``sqrt(sum(l2norm(t) ** 2 for t in t_list))``; None entries are ignored (float32 0.0 when all are)."""
-    values = [convert_to_tensor(t) for t in _sequence(t_list) if t is not None]
+    values = [_dense_values(t) for t in _sequence(t_list) if t is not None]
     if not values:
         return Tensor(np.asarray(0.0, dtype=np.float32))
     half_squared_norm = _reduce.reduce_sum(_array.stack([l2_loss(v) for v in values]))
@@ -1056,8 +1066,8 @@ def clip_by_global_norm(t_list, clip_norm, use_norm=None, name=None):
         if t is None:
             clipped.append(None)
         else:
-            v = convert_to_tensor(t)
-            clipped.append(_array.identity(v * _math.cast(scale, v.dtype)))
+            v = _dense_values(t)
+            clipped.append(_like(t, _array.identity(v * _math.cast(scale, v.dtype))))
     return clipped, use_norm
 
 
