@@ -5,6 +5,10 @@ order) and the set of tensor ids it tracks: watched sources plus outputs of
 recorded entries. An entry is ``(prim, in_ids, out_ids, saved, kept, params)``
 where ``in_ids[i]`` is None for inputs the tape does not track, ``saved`` are
 the inputs (or their Specs) and ``kept`` the output(s) if the rule needs them.
+
+A rule whose inputs share work (a loop's reverse pass) can be a ``SelectiveVJP``:
+the backward pass then tells it which inputs need a cotangent (those that lead
+to a requested source) and which outputs have none, so that it computes no more.
 """
 import enum
 import warnings
@@ -24,6 +28,24 @@ class UnconnectedGradients(enum.Enum):
 
     NONE = "none"
     ZERO = "zero"
+
+
+class SelectiveVJP:
+    """A VJP rule told which inputs need a cotangent: ``rule(needed, g, out, *inputs, **params)``.
+
+    ``needed`` is a list of bools, one per input, and for a primitive with multiple
+    results ``g`` has None for the outputs that got no cotangent. Called as a plain
+    rule, ``SelectiveVJP(rule)(g, out, *inputs)``, it gets ``needed=None`` (every
+    input) and zeros for such outputs.
+    """
+
+    __slots__ = ("rule",)
+
+    def __init__(self, rule):
+        self.rule = rule
+
+    def __call__(self, g, out, *inputs, **params):
+        return self.rule(None, g, out, *inputs, **params)
 
 
 class GradientTape:
@@ -477,8 +499,11 @@ def backward(entries, seeds, source_ids, persistent, batch=None):
             gs = [cots.get(o) if o in source_ids else cots.pop(o, None) for o in out_ids]
             if all(g is None for g in gs):
                 continue
-            zeros = _zeros_for if batch is None else batch.zeros
-            g = tuple(zeros(kept[i]) if gi is None else gi for i, gi in enumerate(gs))
+            if batch is None and type(prim.vjp) is SelectiveVJP:
+                g = tuple(gs)
+            else:
+                zeros = _zeros_for if batch is None else batch.zeros
+                g = tuple(zeros(kept[i]) if gi is None else gi for i, gi in enumerate(gs))
         else:
             oid = out_ids[0]
             g = cots.get(oid) if oid in source_ids else cots.pop(oid, None)
@@ -500,6 +525,8 @@ def backward(entries, seeds, source_ids, persistent, batch=None):
                      for i, iid in enumerate(in_ids)]
         elif relevant.isdisjoint(in_ids):
             continue
+        elif type(rules) is SelectiveVJP:
+            grads = rules.rule([iid in relevant for iid in in_ids], g, kept, *saved, **params)
         else:
             grads = rules(g, kept, *saved, **params)
         for iid, gi, x in zip(in_ids, grads, saved):

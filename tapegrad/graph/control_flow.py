@@ -18,11 +18,21 @@ not the body's intermediates, which the backward pass recomputes); its rule is
 a reverse ``while_loop`` that replays the body under a tape for iteration
 ``i = n-1 .. 0``. Both rules are written with ``cond``/``while_loop`` and
 tapegrad ops, so they trace into graphs and differentiate again (higher order).
-Gradients of unconnected inputs are None, as in eager mode. The saved iterations'
-length changes from call to call without a new trace: the rules read them with
-``take_p``, whose gradient takes its shape from the history when the graph runs,
-and start sums with ``zeros_p``, zeros shaped like their input when it runs.
+A variable a branch or a body reads is captured by reference: the parent graph
+reads it, and the tapes recording there watch it as they would eagerly
+(tapegrad/graph/tracer.py). The rules are ``SelectiveVJP``s: they compute the
+cotangents of the inputs the backward pass needs, from the outputs that have
+one. Gradients of unconnected inputs are None, as in eager mode (what each
+output depends on: ``_dependencies``); a path through the branch not taken, or
+through iterations this call does not run, gives zeros (TF's graphs too).
+The saved iterations' length changes from call to call without a new trace:
+the rules read them with ``take_p``, whose gradient takes its shape from the
+history when the graph runs, and start sums with ``zeros_p``, zeros shaped like
+their input when it runs; the sums over iterations that follow a reverse loop
+(``sum_matmul_p``, ``sum_stack_p``, ``scatter_slices_p``) also read the stacks'
+lengths when they run.
 """
+import functools
 import weakref
 
 import numpy as np
@@ -30,14 +40,16 @@ import numpy as np
 from .. import errors
 from .._core import nest
 from .._core.context import state as _state
-from .._core.dispatch import _TRAINABLE, execute
+from .._core.dispatch import _TRAINABLE, _kernel_error, execute
 from .._core.primitive import Primitive
 from .._core.shape import TensorShape
+from .._core.tape import SelectiveVJP
 from .._core.tensor import Tensor, convert_to_tensor
-from .executor import Compiled
-from .tracer import Eqn, Graph, RetraceNeeded, Tracer, mark_effects, tracing
+from .executor import Compiled, _gemm
+from .tracer import STATEFUL, Eqn, Graph, RetraceNeeded, Tracer, mark_effects, tracing
 
 DIFFERENTIABLE_VARIANT = weakref.WeakKeyDictionary()  # loop primitive -> its variant that saves iterations
+DEPENDENCIES = weakref.WeakKeyDictionary()  # cond/loop primitive -> fn(inputs' dependencies) -> outputs' (below)
 
 
 def _float(t):
@@ -45,10 +57,12 @@ def _float(t):
 
 
 class _Sub:
-    """A traced sub-graph: the graph, the parent tensors it captures, its outputs' structure and values."""
+    """A traced sub-graph: the graph, the parent tensors it captures, its outputs' structure and values, and
+    the positions of the outputs whose shapes may change while the graph runs."""
 
-    def __init__(self, graph, captures, structure, outputs):
+    def __init__(self, graph, captures, structure, outputs, dynamic=frozenset()):
         self.graph, self.captures, self.structure, self.outputs = graph, captures, structure, outputs
+        self.dynamic = dynamic
         self._compiled = None
 
     @property
@@ -116,7 +130,8 @@ def trace_subgraph(name, fn, args, taken=True, like=None, dynamic=()):
         v = sub.value_of(t)
         graph.outputs.append(sub.const(t) if v is None else v)
     sub.fix_captured_reads()
-    return _Sub(graph, [t for t, _ in sub.captures], out, [t for t in tensors if t is not None])
+    dynamic = frozenset(k for k, v in enumerate(graph.outputs) if v in sub.dynamic)
+    return _Sub(graph, [t for t, _ in sub.captures], out, [t for t in tensors if t is not None], dynamic)
 
 
 def _union(*lists):
@@ -169,40 +184,106 @@ def graph_cond(pred, true_fn, false_fn):
 
     prim = Primitive("cond", impl, _cond_rule(st, sf, it, if_), multiple_results=True, register=False)
     mark_effects(prim, st.graph, sf.graph)
+    DEPENDENCIES[prim] = functools.partial(_cond_dependencies, st, sf, it, if_)
     _state.graph.snapshot([st.graph, sf.graph])
     outs = execute(prim, (pred,) + tuple(caps), {})
     return _pack(st.structure, outs)
 
 
 def _cond_rule(st, sf, it, if_):
-    def rule(gs, kept, pred, *caps):
-        fl = [i for i, c in enumerate(caps) if _float(c)]
+    def rule(needed, gs, kept, pred, *caps):
+        live = [o for o, g in enumerate(gs) if g is not None]
+        dt, df = _dependencies(st.graph), _dependencies(sf.graph)
+        conn = {it[p] for o in live for p in dt[o]} | {if_[p] for o in live for p in df[o]}
+        fl = [i for i, c in enumerate(caps) if i in conn and (needed is None or needed[1 + i])]
+        out = [None] * (1 + len(caps))
         if not fl:
-            return [None] * (1 + len(caps))
+            return out
         from ..ops.control_flow import cond
         res = cond(pred, _branch_grad(st, it, caps, fl, gs), _branch_grad(sf, if_, caps, fl, gs))
-        out = [None] * (1 + len(caps))
         for k, i in enumerate(fl):
             out[1 + i] = res[k]
         return out
-    return rule
+    return SelectiveVJP(rule)
 
 
 def _branch_grad(sub, index, caps, fl, gs):
+    """The branch's cotangents of the captures ``fl`` (zeros for those it does not use)."""
     def fn():
         from .._core.tape import GradientTape
         from .function import replay
         xs = [caps[i] for i in index]
-        floats = [i for i, x in zip(index, xs) if _float(x)]
+        wanted = set(fl)
+        srcs = [i for i in dict.fromkeys(index) if i in wanted]
         with GradientTape() as tape:
-            tape.watch([caps[i] for i in floats])
+            tape.watch([caps[i] for i in srcs])
             outs = replay(sub.graph, xs, {})
-        pairs = [(o, g) for o, g in zip(outs, gs) if _float(o)]
-        grads = tape.gradient([o for o, _ in pairs], [caps[i] for i in floats],
-                              output_gradients=[g for _, g in pairs]) if pairs else [None] * len(floats)
-        by_cap = dict(zip(floats, grads))
+        pairs = [(o, g) for o, g in zip(outs, gs) if g is not None and _float(o)]
+        grads = tape.gradient([o for o, _ in pairs], [caps[i] for i in srcs],
+                              output_gradients=[g for _, g in pairs]) if pairs and srcs else [None] * len(srcs)
+        by_cap = dict(zip(srcs, grads))
         return [by_cap.get(i) if by_cap.get(i) is not None else _zeros(caps[i]) for i in fl]
     return fn
+
+
+def _dependencies(graph, inputs=None):
+    """For each output of ``graph``: the inputs it depends on through differentiable equations with
+    floating results, the paths along which a tape carries gradients (a cotangent elsewhere is None).
+
+    ``inputs``: one set per input of ``graph`` that its dependencies stand for (default: its position).
+    A cond or loop equation maps its inputs' dependencies through its sub-graphs; another equation
+    that runs sub-graphs (a call) counts as depending on all its inputs.
+    """
+    deps = {}
+    for k, v in enumerate(graph.inputs):
+        if graph.avals[v][1] in _TRAINABLE:
+            deps[v] = frozenset((k,)) if inputs is None else inputs[k]
+    for eq in graph.eqns:
+        if not eq.prim.differentiable:
+            continue
+        rule = DEPENDENCIES.get(eq.prim)
+        if rule is not None:
+            for o, d in zip(eq.outs, rule([deps.get(i, _NONE) for i in eq.ins])):
+                if d and graph.avals[o][1] in _TRAINABLE:
+                    deps[o] = d
+            continue
+        d = _NONE.union(*[deps.get(i, _NONE) for i in eq.ins])
+        if d:
+            for o in eq.outs:
+                if graph.avals[o][1] in _TRAINABLE:
+                    deps[o] = d
+    return [deps.get(o, _NONE) for o in graph.outputs]
+
+
+_NONE = frozenset()
+
+
+def _cond_dependencies(st, sf, it, if_, ins):
+    caps = ins[1:]
+    a = _dependencies(st.graph, [caps[i] for i in it])
+    b = _dependencies(sf.graph, [caps[i] for i in if_])
+    return [x | y for x, y in zip(a, b)]
+
+
+def _while_dependencies(sb, n, nc, nb, ne, save, ins):
+    """A loop's outputs depend on their initial values and, through the iterations of the body, on what the
+    body's outputs depend on; so do its emitted values and (with ``save``) its saved iterations."""
+    inits, bcaps = ins[:n], ins[n + nc:n + nc + nb]
+    body = _dependencies(sb.graph)
+    acc = list(inits)
+
+    def through(d):
+        return _NONE.union(*[acc[p] if p < n else bcaps[p - n] for p in d])
+
+    grow = True
+    while grow:
+        grow = False
+        for k in range(n):
+            d = acc[k] | through(body[k])
+            if d != acc[k]:
+                acc[k], grow = d, True
+    emitted = [through(body[n + e]) for e in range(ne)]
+    return acc + emitted + (acc + [_NONE] if save else [])
 
 
 # --- while_loop --------------------------------------------------------------------------
@@ -213,8 +294,12 @@ def _call_with(template, fn):
     return call
 
 
-def graph_while(cond, body, loop_vars, shape_invariants=None, maximum_iterations=None):
-    """``while_loop`` inside a trace: one equation looping over traced cond/body sub-graphs."""
+def graph_while(cond, body, loop_vars, shape_invariants=None, maximum_iterations=None, emit=False):
+    """``while_loop`` inside a trace: one equation looping over traced cond/body sub-graphs.
+
+    ``emit`` (for gradient rules): ``body`` returns ``(loop_vars, values)`` and the result is
+    ``(loop_vars, stacks)``: ``stacks[e]`` holds ``values[e]`` of every iteration along a new leading axis.
+    """
     template = loop_vars
     inits = [convert_to_tensor(x) for x in nest.flatten(loop_vars)]
     n = len(inits)
@@ -229,16 +314,19 @@ def graph_while(cond, body, loop_vars, shape_invariants=None, maximum_iterations
 
     def body_flat(*ts):
         out = _call_with(template, body)(*ts)
+        values = []
+        if emit:
+            out, values = out
         if not isinstance(out, (list, tuple)) or (hasattr(type(out), "_fields") and not isinstance(template, tuple)):
             out = [out]
         flat = nest.flatten(list(out))
         if len(flat) != n:
             raise ValueError(f"while_loop body returned {len(flat)} loop variables but loop_vars has {n}; "
                              "they must match.")
-        return flat
+        return flat + [convert_to_tensor(v) for v in values]
 
-    sb = trace_subgraph("while_body", body_flat, inits, taken=runs, like=_Sub(None, [], inits, inits),
-                        dynamic=dynamic)
+    sb = trace_subgraph("while_body", body_flat, inits, taken=runs,
+                        like=None if emit else _Sub(None, [], inits, inits), dynamic=dynamic)
     for k, (x, y) in enumerate(zip(inits, sb.outputs)):
         if x._value.dtype != y._value.dtype:
             raise TypeError(f"while_loop: loop variable {k} enters the loop as {x.dtype.name} but the body "
@@ -248,47 +336,85 @@ def graph_while(cond, body, loop_vars, shape_invariants=None, maximum_iterations
                              f"{y.shape} after one iteration. To allow the shape to vary across iterations, use "
                              "the `shape_invariants` argument of tf.while_loop to specify a less-specific shape.")
     save = len(_state.tapes) > 1 and any(_float(t) for t in inits)
-    nc, nb = len(sc.captures), len(sb.captures)
+    nc, nb, ne = len(sc.captures), len(sb.captures), len(sb.outputs) - n
     extra = [] if maximum_iterations is None else [convert_to_tensor(maximum_iterations)]
-    plain, saving = _while_prims(sc, sb, n, nc, nb, bool(extra))
+    static = {k for k in range(n + ne) if k not in dynamic and k not in sb.dynamic}
+    plain, saving = _while_prims(sc, sb, n, nc, nb, ne, bool(extra), static)
     _state.graph.snapshot([sc.graph, sb.graph])
     outs = execute(saving if save else plain,
                    tuple(inits) + tuple(sc.captures) + tuple(sb.captures) + tuple(extra), {})
-    for k, t in enumerate(outs[:-1] if save else outs):  # the saved iterations grow with the iteration count
+    for k, t in enumerate(outs[:-1] if save else outs):  # emitted values and saved iterations grow with the count
         if k >= n or k in dynamic:
             _state.graph.mark_dynamic(t)
-    return nest.pack_sequence_as(template, list(outs[:n]))
+    result = nest.pack_sequence_as(template, list(outs[:n]))
+    return (result, list(outs[n:n + ne])) if emit else result
 
 
-def _while_prims(sc, sb, n, nc, nb, has_max):
-    """The loop equation's primitive, and its variant that also outputs every iteration's loop variables."""
+def _while_prims(sc, sb, n, nc, nb, ne, has_max, static):
+    """The loop equation's primitive, and its variant that also outputs every iteration's loop variables.
+
+    Outputs: the loop variables (n), the stacks of emitted values (ne), then for the variant the loop
+    variables of every iteration (n, the last one included) and the iteration count. ``static``: the
+    positions (loop variables, then emitted values) whose shapes are the same in every iteration.
+    """
+    emitted = [sb.graph.avals[v] for v in sb.graph.outputs[n:]]
+
     def make(save):
         def impl(*arrays):
             xs = list(arrays[:n])
             cc, bc = arrays[n:n + nc], arrays[n + nc:n + nc + nb]
             limit = arrays[-1] if has_max else None
-            run_c, run_b = sc.run, sb.run
+            run_c, run_b = sc.run.run, sb.run.run  # the generated functions: errors are located below
             hist = [] if save else None
+            em = []
             i = 0
-            while (limit is None or i < limit) and run_c(*xs, *cc)[0]:
-                if save:
-                    hist.append(xs)
-                xs = run_b(*xs, *bc)
-                i += 1
+            try:
+                while (limit is None or i < limit) and run_c(*xs, *cc)[0]:
+                    if save:
+                        hist.append(xs)
+                    xs = run_b(*xs, *bc)
+                    if ne:
+                        em.append(xs[n:])
+                        xs = xs[:n]
+                    i += 1
+            except errors.OpError:
+                raise
+            except Exception as e:
+                for compiled in (sc.run, sb.run):
+                    located = compiled._failing_eqn(e)
+                    if located is not None:
+                        raise _kernel_error(located[0].prim, located[1], located[0].params, e) from e
+                raise
+            out = tuple(xs)
+            if ne:
+                out += tuple(_stack([e[k] for e in em], shape, dtype) for k, (shape, dtype) in enumerate(emitted))
             if not save:
-                return tuple(xs)
+                return out
             hist.append(xs)
-            stacked = tuple(np.stack([h[k] for h in hist]) for k in range(n))
-            return tuple(xs) + stacked + (np.asarray(i, np.int32),)
+            return out + tuple(_stack([h[k] for h in hist]) for k in range(n)) + (np.asarray(i, np.int32),)
 
-        prim = Primitive("while", impl, _while_rule(sb, n, nc, nb) if save else None, multiple_results=True,
+        prim = Primitive("while", impl, _while_rule(sb, n, nc, nb, ne, static) if save else None, multiple_results=True,
                          register=False, save_output=True)
         mark_effects(prim, sc.graph, sb.graph)
+        DEPENDENCIES[prim] = functools.partial(_while_dependencies, sb, n, nc, nb, ne, save)
         return prim
 
     plain, saving = make(False), make(True)
     DIFFERENTIABLE_VARIANT[plain] = saving
     return plain, saving
+
+
+def _stack(arrays, shape=None, dtype=None):
+    """``np.stack(arrays)``, at half its cost for the many small arrays of a loop's iterations."""
+    if not arrays:
+        return np.zeros((0,) + shape, dtype)
+    first = arrays[0].shape
+    if not first:
+        return np.array(arrays, dtype=arrays[0].dtype)
+    for a in arrays:
+        if a.shape != first:
+            return np.stack(arrays)  # shapes that change (shape_invariants): np.stack says what is wrong
+    return np.concatenate(arrays).reshape((len(arrays),) + first)
 
 
 def _max_positive(m):
@@ -298,9 +424,10 @@ def _max_positive(m):
         return True
 
 
-def _zero_constant(t):
+def _absent(g):
+    """True for no cotangent: None, or zeros known while tracing (a plain rule call fills them in)."""
     from .tracer import is_symbolic
-    return not is_symbolic(t) and not np.any(t._value)
+    return g is None or (not is_symbolic(g) and not np.any(g._value))
 
 
 def _put_impl(g, i, like):
@@ -309,9 +436,9 @@ def _put_impl(g, i, like):
     return out
 
 
-take_p = Primitive("take_iteration", lambda h, i: h[i], (lambda g, out, h, i: execute(put_p, (g, i, h), {}),),
+take_p = Primitive("take_iteration", lambda h, i: h[i], (lambda g, out, h, i: execute(put_p, (g, i, h), {}), None),
                    linear=True, save_inputs=True, register=False)
-put_p = Primitive("put_iteration", _put_impl, (lambda g, out, x, i, like: execute(take_p, (g, i), {}),),
+put_p = Primitive("put_iteration", _put_impl, (lambda g, out, x, i, like: execute(take_p, (g, i), {}), None, None),
                   linear=True, save_inputs=True, register=False)
 
 
@@ -323,50 +450,264 @@ def _zeros(x):
     return execute(zeros_p, (x,), {})
 
 
-def _take(h, i):
-    """``h[i]``: iteration ``i`` of a while loop's saved history."""
-    return execute(take_p, (h, i), {})
+def _take(h, i, static=False):
+    """``h[i]``: iteration ``i`` of a while loop's saved history (or stacked values).
+
+    ``static``: every iteration has the shape traced (only the history's length changes).
+    """
+    t = execute(take_p, (h, i), {})
+    tracer = _state.graph
+    if static and tracer is not None:
+        tracer.dynamic.discard(tracer.names.get(id(t)))
+    return t
 
 
-def _while_rule(sb, n, nc, nb):
-    def rule(gs, kept, *inputs):
+def _sum_stack_grad(g, out, s):
+    return execute(spread_p, (g, s), {})
+
+
+sum_stack_p = Primitive("sum_iterations", lambda s: s.sum(0), (_sum_stack_grad,), linear=True, register=False)
+spread_p = Primitive("spread_iterations", lambda g, like: np.broadcast_to(g, like.shape),
+                     (lambda g, out, x, like: execute(sum_stack_p, (g,), {}), None), linear=True, register=False)
+
+
+def _scatter_slices_impl(values, indices, like):
+    out = np.zeros_like(like)
+    np.add.at(out, indices, values)
+    return out
+
+
+scatter_slices_p = Primitive("sum_slices", _scatter_slices_impl,
+                             (lambda g, out, v, i, like: execute(gather_slices_p, (g, i), {}), None, None),
+                             linear=True, register=False)
+gather_slices_p = Primitive("gather_slices", lambda g, i: np.take(g, i, axis=0),
+                            (lambda g, out, x, i: execute(scatter_slices_p, (g, i, x), {}), None),
+                            linear=True, register=False)
+
+
+def _sum_matmul_impl(a, b, adjoint_a, adjoint_b):
+    """sum_t op(a[t]) @ op(b[t]) (op: the transpose where adjoint): one GEMM over the iterations' rows."""
+    i, j = a.shape[2 if adjoint_a else 1], b.shape[1 if adjoint_b else 2]
+    if a.shape[0] == 0:
+        return np.zeros((i, j), a.dtype)
+    a2 = a.reshape(-1, i).T if adjoint_a else a.transpose(1, 0, 2).reshape(i, -1)  # a[t]: [r, i] or [i, r]
+    b2 = b.transpose(0, 2, 1).reshape(-1, j) if adjoint_b else b.reshape(-1, j)  # b[t]: [j, r] or [r, j]
+    return _gemm(a2, b2)
+
+
+def _sum_matmul_grad(i):
+    def rule(g, out, a, b, adjoint_a, adjoint_b):  # g of every iteration's product: the matmul rules, broadcast
+        from ..ops.math import _matmul_grad_a, _matmul_grad_b
+        return (_matmul_grad_a, _matmul_grad_b)[i](g, None, a, b, adjoint_a, adjoint_b)
+    return rule
+
+
+sum_matmul_p = Primitive("sum_matmul_iterations", _sum_matmul_impl, (_sum_matmul_grad(0), _sum_matmul_grad(1)),
+                         register=False)
+
+
+def _while_rule(sb, n, nc, nb, ne, static):
+    """The reverse loop: iteration ``i = count-1 .. 0`` replays the body on the saved loop variables under a tape.
+
+    Only the inputs the backward pass needs get cotangents (``SelectiveVJP``), and only
+    the loop variables whose cotangents lead to them are carried; a capture that no
+    floating output depends on gets None, as in eager mode. A capture's cotangent is a
+    sum over iterations: its terms that are matmuls, linear maps or IndexedSlices of
+    per-iteration values are not summed in the loop: the reverse loop emits their
+    operands and one product (one reduction, one scatter) over the stacked iterations
+    follows it (``_SumPlanner``); other terms accumulate in loop variables. The body's
+    backward pass reads the loop variables an iteration computed from the saved
+    iterations rather than recomputing them (``_reuse_saved``).
+    """
+    def rule(needed, gs, kept, *inputs):
         from .._core.tape import GradientTape
-        from ..ops.control_flow import while_loop
-        from ..ops.math import add, greater_equal, maximum, subtract
+        from ..ops.math import add, greater_equal, maximum, minimum, subtract
         from .function import replay
-        hists, count = kept[n:2 * n], kept[2 * n]
+        hists, count = kept[n + ne:2 * n + ne], kept[2 * n + ne]
         bcaps = inputs[n + nc:n + nc + nb]
-        fl = [k for k in range(n) if _float(inputs[k])]
-        fc = [j for j in range(nb) if _float(bcaps[j])]
         out = [None] * len(inputs)
-        if not fl:
+        deps = _dependencies(sb.graph)
+        fl = [k for k in range(n) if _float(inputs[k])]
+        ge = {e: gs[n + e] for e in range(ne) if _float(kept[n + e]) and not _absent(gs[n + e])}
+        # the loop variables that cotangents reach: from the outputs and saved iterations that have one
+        live = {k for k in fl if gs[k] is not None or not _absent(gs[n + ne + k])}
+        reach = _NONE.union(*[deps[n + e] for e in ge])
+        grow = True
+        while grow:
+            reach = reach.union(*[deps[k] for k in live])
+            grow = [p for p in reach if p < n and p in fl and p not in live]
+            live.update(grow)
+        fc = [j for j in range(nb) if n + j in reach and (needed is None or needed[n + nc + j])]
+        carried = {k for k in live if needed is None or needed[k]}
+        wanted = carried | {n + j for j in fc}
+        grow = True
+        while grow:  # a loop variable whose cotangent flows to a wanted one is carried
+            grow = [k for k in live if k not in carried and not deps[k].isdisjoint(wanted)]
+            carried.update(grow)
+            wanted.update(grow)
+        carried, emits = sorted(carried), sorted(ge)
+        if not carried and not fc:
             return out
-        ghist = [None if _zero_constant(gs[n + k]) else gs[n + k] for k in fl]
-        g0 = [gs[k] if gh is None else add(gs[k], _take(gh, count)) for k, gh in zip(fl, ghist)]
+        ghist = [None if _absent(gs[n + ne + k]) else gs[n + ne + k] for k in carried]
+        g0 = []
+        for k, gh in zip(carried, ghist):  # the cotangent of the last iteration's loop variables
+            last = None if gh is None else _take(gh, count, k in static)
+            g = gs[k] if last is None else last if gs[k] is None else add(gs[k], last)
+            g0.append(_zeros(kept[k]) if g is None else g)
         acc0 = [_zeros(bcaps[j]) for j in fc]
+        m = len(carried)
+        hoist = _state.graph is not None
+        plans = []
 
         def rcond(i, *rest):
             return greater_equal(i, 0)
 
         def rbody(i, *rest):
-            gv, acc = rest[:len(fl)], rest[len(fl):]
+            gv, acc = rest[:m], rest[m:]
             at = maximum(i, 0)
-            xs = [_take(h, at) for h in hists]
-            srcs = [xs[k] for k in fl] + [bcaps[j] for j in fc]
+            xs = [_take(h, at, k in static) for k, h in enumerate(hists)]
+            srcs = [xs[k] for k in carried] + [bcaps[j] for j in fc]
+            if hoist:  # the loop variables this iteration computed, as saved
+                nxt = minimum(add(at, 1), count)
+                saved = {k: _take(hists[k], nxt, k in static) for k in fl}
+                start = len(_state.graph.graph.eqns)
             with GradientTape() as tape:
-                for s in srcs:
-                    tape.watch(s)
+                tape.watch(srcs)
                 outs = replay(sb.graph, xs + list(bcaps), {})
-            grads = tape.gradient([outs[k] for k in fl], srcs, output_gradients=list(gv),
+            if hoist:
+                end = len(_state.graph.graph.eqns)
+            grads = tape.gradient([outs[k] for k in carried] + [outs[n + e] for e in emits], srcs,
+                                  output_gradients=list(gv) + [_take(ge[e], at, n + e in static) for e in emits],
                                   unconnected_gradients="zero")
-            prev = subtract(i, 1)
-            gx = [g if gh is None else add(g, _take(gh, at)) for g, gh in zip(grads[:len(fl)], ghist)]
-            return [prev] + gx + [add(a, g) for a, g in zip(acc, grads[len(fl):])]
+            if hoist:
+                _reuse_saved(_state.graph, start, end, [(outs[k], saved[k]) for k in fl])
+            gx = [g if gh is None else add(g, _take(gh, at, k in static)) for g, gh, k in zip(grads[:m], ghist, carried)]
+            planner = _SumPlanner(1 + len(rest)) if hoist else None
+            new_acc = []
+            for a, g in zip(acc, grads[m:]):
+                plan = planner.plan(g) if hoist else None
+                plans.append(plan)
+                for d in ([g] if plan is None else plan[0]):
+                    a = add(a, d)
+                new_acc.append(a)
+            loop_vars = [subtract(i, 1)] + gx + new_acc
+            return (loop_vars, list(planner.emitted.values())) if hoist else loop_vars
 
-        res = while_loop(rcond, rbody, [subtract(count, 1)] + g0 + acc0)
-        for idx, k in enumerate(fl):
-            out[k] = res[1 + idx]
-        for idx, j in enumerate(fc):
-            out[n + nc + j] = res[1 + len(fl) + idx]
+        init = [subtract(count, 1)] + g0 + acc0
+        if hoist:
+            res, stacks = graph_while(rcond, rbody, init, emit=True)
+        else:
+            from ..ops.control_flow import while_loop
+            res, stacks = while_loop(rcond, rbody, init), []
+        for idx, k in enumerate(carried):
+            if needed is None or needed[k]:
+                out[k] = res[1 + idx]
+        for idx, (j, plan) in enumerate(zip(fc, plans)):
+            total = None if plan is not None and not plan[0] else res[1 + m + idx]
+            for term in ([] if plan is None else plan[1]):
+                t = _sum_term(term, stacks, bcaps[j])
+                total = t if total is None else add(total, t)
+            out[n + nc + j] = total if total is not None else _zeros(bcaps[j])
         return out
-    return rule
+    return SelectiveVJP(rule)
+
+
+def _reuse_saved(tracer, start, end, saved):
+    """The backward pass (the equations after ``end``) reads the loop variables an iteration computed from
+    the saved iterations: ``saved`` pairs the tensors the replay (equations ``start:end``) computed with them.
+    The equal values the forward loop saved replace the recomputed ones, which become dead code where
+    nothing else needs them (a tanh's output, and the matmuls before it)."""
+    eqns = tracer.graph.eqns
+    made = {o for eq in eqns[start:end] for o in eq.outs}
+    swap = {}
+    for t, s in saved:
+        v = tracer.names.get(id(t))
+        if v in made:
+            swap[v] = tracer.names[id(s)]
+    if swap:
+        for eq in eqns[end:]:
+            eq.ins = [swap.get(i, i) for i in eq.ins]
+
+
+class _SumPlanner:
+    """Splits capture cotangents, traced in the reverse loop's body, into the terms summed in the loop and those
+    summed after it. Built once the body's backward pass is traced; ``emitted`` (value number -> Tensor, in
+    emission order) gathers the per-iteration values the later sums read from their stacks."""
+
+    def __init__(self, n_placeholders):
+        self.tracer = tracer = _state.graph
+        graph = tracer.graph
+        self.tensors = {tracer.names[id(t)]: t for t in tracer.keep if id(t) in tracer.names}
+        self.producer = {o: eq for eq in graph.eqns for o in eq.outs}
+        variant = set(graph.inputs[:n_placeholders])
+        for eq in graph.eqns:
+            if not variant.isdisjoint(eq.ins):
+                variant.update(eq.outs)
+        self.variant = variant - tracer.dynamic  # values whose shape changes between iterations do not stack
+        self.emitted = {}
+
+    def _slot(self, v, t=None):
+        if v not in self.emitted:
+            self.emitted[v] = self.tensors[v] if t is None else t
+        return list(self.emitted).index(v)
+
+    def _tensor(self, v):
+        return self.tensors[v] if v in self.tensors else Tensor(self.tracer.graph.consts[v])
+
+    def plan(self, g):
+        """``(dense, terms)``: ``g`` is the sum of the tensors ``dense`` and of the terms ``_sum_term`` sums."""
+        from .._core.indexed_slices import IndexedSlices
+        tracer, variant = self.tracer, self.variant
+        if type(g) is IndexedSlices:  # the slices of every iteration, scattered once after the loop
+            vi, vv = tracer.value_of(g.indices), tracer.value_of(g.values)
+            if vv in variant and vi not in tracer.dynamic:
+                key = ("indices", id(g.indices)) if vi is None else vi
+                return [], [("slices", self._slot(vv), self._slot(key, g.indices))]
+            return [g._as_tensor()], []
+        v = tracer.value_of(g)
+        if v is None:
+            return [g], []
+        dense, terms = [], []
+        self._split(v, [], dense, terms)
+        return dense, terms
+
+    def _split(self, v, chain, dense, terms):
+        """A sum of matmuls and of linear maps (``chain``, innermost first) of per-iteration values."""
+        from ..ops.math import add_p, matmul_p
+        eq, av, variant = self.producer.get(v), self.tracer.graph.avals, self.variant
+        if eq is not None and v in variant:
+            p = eq.prim
+            if p is add_p and av[eq.ins[0]] == av[eq.ins[1]] == av[v]:
+                self._split(eq.ins[0], chain, dense, terms)
+                self._split(eq.ins[1], chain, dense, terms)
+                return
+            if p is matmul_p and all(len(av[i][0]) == 2 and av[i][1].kind == "f" and i in self.tensors
+                                     and i not in self.tracer.dynamic for i in eq.ins):
+                terms.append(("matmul", self._slot(eq.ins[0]), self._slot(eq.ins[1]), eq.params, chain))
+                return
+            if p.linear and len(eq.ins) == 1 and not p.multiple_results and p not in STATEFUL:
+                self._split(eq.ins[0], [(p, eq.params)] + chain, dense, terms)
+                return
+        if chain and v in variant and v in self.tensors:
+            terms.append(("linear", self._slot(v), chain))
+            return
+        t = self._tensor(v)
+        for p, params in chain:  # a linear map of a value all iterations share: applied in the loop
+            t = execute(p, (t,), params)
+        dense.append(t)
+
+
+def _sum_term(term, stacks, like):
+    """The sum over iterations of one term of ``_SumPlanner.plan``, from the stacks of emitted values."""
+    if term[0] == "slices":
+        return execute(scatter_slices_p, (stacks[term[1]], stacks[term[2]], like), {})
+    if term[0] == "matmul":
+        _, a, b, params, chain = term
+        t = execute(sum_matmul_p, (stacks[a], stacks[b]), {"adjoint_a": bool(params.get("adjoint_a")),
+                                                           "adjoint_b": bool(params.get("adjoint_b"))})
+    else:
+        _, x, chain = term
+        t = execute(sum_stack_p, (stacks[x],), {})
+    for p, params in chain:
+        t = execute(p, (t,), params)
+    return t

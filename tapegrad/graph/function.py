@@ -36,7 +36,9 @@ its backward pass becomes part of the graph. A call under an *outer* tape is
 recorded as one tape entry whose gradient runs a backward function (the
 forward graph replayed under a tape, then differentiated), itself a
 ``function``, traced once per signature and differentiable again (higher
-order). Unconnected gradients are None in graphs, as they are eagerly.
+order). There is one for each set of inputs that need a cotangent and outputs
+that have one: it computes nothing else. Unconnected gradients are None in
+graphs, as they are eagerly.
 """
 import functools
 import inspect
@@ -52,6 +54,7 @@ from .._core.context import state as _state
 from .._core.dispatch import _TRAINABLE, execute
 from .._core.primitive import Primitive
 from .._core.shape import TensorShape
+from .._core.tape import SelectiveVJP
 from .._core.tensor import Tensor, Variable
 from .control_flow import DIFFERENTIABLE_VARIANT, raise_p
 from .executor import Compiled
@@ -450,8 +453,8 @@ class ConcreteFunction:
         self._variables = variables  # captured variables read (never assigned) by the graph, in order
         self._n_args = len(graph.inputs)
         self._compiled = None
-        self._backward_function = None
-        self._prim = Primitive(f"call_{graph.name}", self._impl, self._vjp, multiple_results=True,
+        self._backward_functions = {}  # (inputs that need a cotangent, outputs that have one) -> backward Function
+        self._prim = Primitive(f"call_{graph.name}", self._impl, SelectiveVJP(self._vjp), multiple_results=True,
                                register=False)
         mark_effects(self._prim, graph)
         eqns = list(_walk(graph))
@@ -562,30 +565,33 @@ class ConcreteFunction:
         return tuple(self.compiled(*arrays[:self._n_args]))
 
     # --- gradient of a call --------------------------------------------------
-    def _vjp(self, gs, kept, *inputs):
-        """Cotangents of the call's inputs (args, then captured variables): runs the backward function."""
+    def _vjp(self, needed, gs, kept, *inputs):
+        """Cotangents of the call's inputs (args, then captured variables) that the backward pass ``needed``,
+        from the outputs that have one: runs the backward function traced for them."""
         graph = self.graph
-        float_outs = [i for i, v in enumerate(graph.outputs) if graph.avals[v][1] in _TRAINABLE]
-        if self._backward_function is None:
-            self._backward_function = Function(self._backward_python(float_outs), autograph=False,
-                                               name=f"{graph.name}_grad")
-        grads = self._backward_function(*inputs, *[gs[i] for i in float_outs])
-        return list(grads)
+        outs = tuple(i for i, v in enumerate(graph.outputs) if graph.avals[v][1] in _TRAINABLE and gs[i] is not None)
+        wanted = tuple(x._value.dtype in _TRAINABLE and (needed is None or needed[k]) for k, x in enumerate(inputs))
+        if not outs:
+            return [None] * len(inputs)
+        fn = self._backward_functions.get((wanted, outs))
+        if fn is None:
+            fn = self._backward_functions[wanted, outs] = Function(self._backward_python(outs, wanted),
+                                                                   autograph=False, name=f"{graph.name}_grad")
+        return list(fn(*inputs, *[gs[i] for i in outs]))
 
-    def _backward_python(self, float_outs):
+    def _backward_python(self, outs, wanted):
         from .._core.tape import GradientTape
         graph, n_in = self.graph, self._n_args + len(self._variables)
         variables = self._variables
 
         def backward(*xs_and_gs):
             xs, gs = list(xs_and_gs[:n_in]), list(xs_and_gs[n_in:])
-            sources = [x for x in xs if x._value.dtype in _TRAINABLE]
+            sources = [x for x, w in zip(xs, wanted) if w]
             with GradientTape() as tape:
                 tape.watch(sources)
-                outs = replay(graph, xs[:self._n_args], dict(zip(map(id, variables), xs[self._n_args:])))
-            targets = [outs[i] for i in float_outs]
-            grads = iter(tape.gradient(targets, sources, output_gradients=gs))
-            return [next(grads) if x._value.dtype in _TRAINABLE else None for x in xs]
+                values = replay(graph, xs[:self._n_args], dict(zip(map(id, variables), xs[self._n_args:])))
+            grads = iter(tape.gradient([values[i] for i in outs], sources, output_gradients=gs))
+            return [next(grads) if w else None for w in wanted]
 
         return backward
 

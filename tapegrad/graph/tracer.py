@@ -9,7 +9,10 @@ params)`` (the shape of a tape entry), and Python asking for their value
 (``bool``, ``float``, iteration, ``.numpy()``) is TF's graph-mode error. Tensors
 made from Python or NumPy values, and eager tensors captured by closure, are
 constants. Variables are captured by reference: reads and assignments are
-equations, so every call sees the current value and performs the updates.
+equations, so every call sees the current value and performs the updates. A
+sub-graph (a cond branch, a loop body) reads a variable it does not assign
+through its parent graph, as a captured input, and the tapes recording where
+the sub-graph's equation runs watch it, as eager mode's would.
 
 The values a traced op sees are those of the tracing inputs; code that reads
 ``_value`` of a symbolic tensor outside a primitive bakes that value into the
@@ -163,6 +166,7 @@ class Tracer:
         self.undo = {}       # id(Variable) -> (Variable, value before this tracer assigned it)
         self.assigned = set()       # ids of the Variables this graph assigns
         self.captured_reads = {}    # sub-graphs: captured value -> Variable it reads
+        self.context = ((), ())     # sub-graphs: the tapes and watchers recording where the sub-graph's op runs
 
     # --- lookup ----------------------------------------------------------
     def lookup(self, t):
@@ -241,8 +245,11 @@ class Tracer:
         """A read of ``var``: its cached read tensor becomes the output of a read equation.
 
         In a sub-graph, a variable the sub-graph has not assigned is read by the
-        parent and captured (so a tape outside sees the read); ``fix_captured_reads``
-        turns such a capture back into a local read if the sub-graph assigns it later.
+        parent and captured, and the tapes (and custom_gradient watchers) recording
+        where the sub-graph's equation runs see the read, as they would see it in
+        eager mode: they watch a trainable variable, and the equation's gradient
+        rule gives its cotangent. ``fix_captured_reads`` turns such a capture back
+        into a local read if the sub-graph assigns it later.
         """
         t = var._cache
         if t is None:
@@ -251,6 +258,12 @@ class Tracer:
             return
         self.root.restore.setdefault(id(var), (var, var._value))
         if self.parent is not None and id(var) not in self.assigned:
+            tapes, watchers = self.context
+            for tape in tapes:
+                if tape is not self.parent:
+                    tape._variable_accessed(var)
+            for watcher in watchers:
+                watcher._variable_accessed(var)
             self.parent._variable_accessed(var)
             self.value_of(t)
             self.captured_reads[self.names[id(t)]] = var
@@ -445,11 +458,13 @@ class tracing:
 
     def __enter__(self):
         self.saved = (_state.tapes, _state.watchers, _state.graph)
+        self.tracer.context = self.saved[:2]
         _state.tapes, _state.watchers, _state.graph = [self.tracer], [], self.tracer
         return self.tracer
 
     def __exit__(self, *exc):
         _state.tapes, _state.watchers, _state.graph = self.saved
+        self.tracer.context = ((), ())
 
 
 # --- what Python may not do with a symbolic tensor ------------------------------------
