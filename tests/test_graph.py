@@ -756,3 +756,48 @@ def test_overlapping_concatenations_become_one_sequence():
     assert _window([2, 3, 4], [1, 2, 3]) == ([1, 2, 3, 4], 1, 0)
     assert _window([1, 2, 3, 4], [2, 3]) == ([1, 2, 3, 4], 0, 1)
     assert _window([1, 2, 3], [3, 2, 1]) is None and _window([1, 2, 3], [4, 5]) is None
+
+
+def test_results_become_tensors_as_in_tf():
+    v = tf.Variable(1.0)
+
+    @tf.function
+    def f(x):
+        v.assign_add(1.0)
+        return 1, 2.5, True, None, [3, x], {"a": np.float64(1.5)}, v
+
+    for expected in (2.0, 3.0):
+        i, fl, b, none, (three, x), d, value = f(tf.constant(4.0))
+        assert [(t.dtype, t.numpy()) for t in (i, fl, b, three, x, d["a"])] == [
+            (tf.int32, 1), (tf.float32, 2.5), (tf.bool, True), (tf.int32, 3), (tf.float32, 4.0), (tf.float64, 1.5)]
+        assert none is None
+        assert type(value) is tf.Tensor and float(value) == expected == float(v)  # the value after the assignment
+    assert f.experimental_get_tracing_count() == 1
+
+    @tf.function
+    def g():
+        return object()
+
+    with pytest.raises(TypeError, match="must return zero or more Tensors.*found return value of type object"):
+        g()
+
+
+def test_indexed_slices_result_is_not_baked_into_the_graph():
+    E = tf.Variable(tf.ones((4, 2)))
+
+    @tf.function
+    def f(i):
+        with tf.GradientTape() as t:
+            y = tf.reduce_sum(tf.gather(E, i) * 2.0)
+        return t.gradient(y, E)
+
+    for ids in ([1, 2], [0, 3]):
+        g = f(tf.constant(ids))
+        assert isinstance(g, tf.IndexedSlices) and g.indices.numpy().tolist() == ids
+        assert g.dense_shape.numpy().tolist() == [4, 2] and np.all(g.values.numpy() == 2.0)
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_sum_of_full_reductions_compiles():
+    f = tf.function(lambda a, b, c: tf.reduce_sum(a) + tf.reduce_sum(b) + tf.reduce_sum(c, 0))
+    assert float(f(tf.ones(3), tf.ones((2, 2)), tf.ones(5))) == 12.0

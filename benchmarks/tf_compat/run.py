@@ -34,9 +34,6 @@ RTOL, ATOL = 1e-5, 1e-6
 # Programs whose remaining difference is accepted, with the reason (the pytest test xfails them).
 KNOWN = {
     "string_tensors.py": "tapegrad has no string tensors (tf.string exists as a dtype only).",
-    "function_python_outputs.py": "tapegrad.function returns a Python value computed from Python arguments as "
-                                  "is; TF converts every output to a Tensor (tapegrad/graph/, not this audit's "
-                                  "area).",
     "math_tf_quirks.py": "TF kernel quirks not copied: float64 erf(+-inf) is NaN, no-kernel NotFoundError (int "
                          "reciprocal, complex round) where tapegrad raises InvalidArgumentError, complex 1/0, "
                          "igamma/zeta/polygamma at degenerate arguments, cumulative_logsumexp through NaN.",

@@ -379,7 +379,7 @@ def fuse_sums(eqns, outputs, values, min_terms=3):
                 flags = (e.params.get("adjoint_a"), e.params.get("adjoint_b"))
                 if flags in _MATMUL_AXES:
                     groups.setdefault(("mm",) + flags, []).append(e)
-            elif e.prim.name == "reduce_sum" and tuple(e.params.get("axes", ())) == (0,) \
+            elif e.prim.name == "reduce_sum" and e.params.get("axes") == (0,) \
                     and len(avals[e.ins[0]][0]) >= 1:
                 groups.setdefault(("rs", e.params.get("keepdims")), []).append(e)
         groups = {k: es for k, es in groups.items() if len(es) >= min_terms}

@@ -55,7 +55,8 @@ from .._core.dispatch import _TRAINABLE, execute
 from .._core.primitive import Primitive
 from .._core.shape import TensorShape
 from .._core.tape import SelectiveVJP
-from .._core.tensor import Tensor, Variable
+from .._core.indexed_slices import IndexedSlices
+from .._core.tensor import Tensor, Variable, convert_to_tensor
 from .control_flow import DIFFERENTIABLE_VARIANT, raise_p
 from .executor import Compiled
 from .tracer import (EFFECTFUL, SUBGRAPHS, Graph, RetraceNeeded, Tracer, assign_var_p, guard_shape_p, guard_value_p,
@@ -437,6 +438,40 @@ def _flatten_up_to(structure, value):
     return None
 
 
+class _Slices:
+    """An IndexedSlices result: its values and indices are graph outputs, its dense shape is static."""
+
+    def __init__(self, like, values, indices):
+        self.dense_shape, self.values, self.indices = like.dense_shape, values, indices
+
+    def build(self, outs):
+        return IndexedSlices(outs[self.values], outs[self.indices], self.dense_shape)
+
+
+def _output_leaf(x, tracer, graph, fn):
+    """One leaf of a traced function's result, as TF returns it: None stays None, IndexedSlices stay sparse,
+    and every other leaf (a tensor, a Variable's value, a NumPy or Python number) becomes a graph output."""
+    if x is None:
+        return None
+    if isinstance(x, IndexedSlices):
+        return _Slices(x, _output_leaf(x.values, tracer, graph, fn).index,
+                       _output_leaf(x.indices, tracer, graph, fn).index)
+    if isinstance(x, Variable):
+        x = x.read_value()
+    try:
+        t = convert_to_tensor(x)
+    except (TypeError, ValueError):
+        raise TypeError(
+            "To be compatible with tf.function, Python functions must return zero or more Tensors or "
+            f"ExtensionTypes or None values; in compilation of {fn!r}, found return value of type "
+            f"{type(x).__name__}, which is not a Tensor or ExtensionType.") from None
+    v = tracer.lookup(t)
+    if v is None:
+        v = tracer.const(t)
+    graph.outputs.append(v)
+    return _Leaf(len(graph.outputs) - 1)
+
+
 def _spec_value(spec):
     """A tensor standing for a TensorSpec when tracing from it (None dimensions become 2)."""
     shape = [2 if d is None else d for d in (spec.shape.dims or [])]
@@ -486,6 +521,7 @@ class ConcreteFunction:
         with tracing(tracer):
             try:
                 result = python_callable(*call_args, **call_kwargs)
+                leaves = [_output_leaf(x, tracer, graph, python_callable) for x in nest.flatten(result)]
             except RetraceNeeded as e:  # the trace's own values fail a guard: a loop's next iteration
                 raise _changing_value(e) from None
             finally:
@@ -495,18 +531,6 @@ class ConcreteFunction:
                 "tf.function only supports singleton tf.Variables created on the first call. Make sure the "
                 "tf.Variable is only created once or created outside tf.function. See "
                 "https://www.tensorflow.org/guide/function#creating_tfvariables for more information.")
-        flat = nest.flatten(result)
-        leaves = []
-        for x in flat:
-            if isinstance(x, (Tensor, np.ndarray, np.generic)) and not isinstance(x, Variable):
-                t = x if isinstance(x, Tensor) else Tensor(np.asarray(x))
-                v = tracer.lookup(t)
-                if v is None:
-                    v = tracer.const(t)
-                leaves.append(_Leaf(len(graph.outputs)))
-                graph.outputs.append(v)
-            else:
-                leaves.append(x)
         out_template = (result, leaves)
         return ConcreteFunction(function, graph, out_template, _captured_variables(graph))
 
@@ -558,7 +582,7 @@ class ConcreteFunction:
         result, leaves = self._out_template
         if not leaves:
             return result
-        flat = [outs[x.index] if type(x) is _Leaf else x for x in leaves]
+        flat = [outs[x.index] if type(x) is _Leaf else None if x is None else x.build(outs) for x in leaves]
         return nest.pack_sequence_as(result, flat) if nest.is_nested(result) else flat[0]
 
     def _impl(self, *arrays):
