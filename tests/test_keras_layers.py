@@ -453,7 +453,7 @@ def test_layers_are_modules():
     assert model.variables == model.weights + [state]
     assert model.non_trainable_variables == [state] and model.non_trainable_weights == []
     assert (state.name, state.dtype, state.shape, state.trainable) == ("seed_generator_state", tf.int64, (2,), False)
-    with pytest.raises(NotImplementedError, match="functional"):
+    with pytest.raises(ValueError, match="must be KerasTensors"):
         keras.Model(inputs=None, outputs=None)
 
 

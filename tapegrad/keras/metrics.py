@@ -212,27 +212,30 @@ def sparse_categorical_accuracy(y_true, y_pred):
     return matches
 
 
-def _wrapper(class_name, fn, default_name, doc, **fixed):
+def _wrapper(class_name, fn, default_name, doc, direction, **fixed):
     def __init__(self, name=default_name, dtype=None, **kwargs):
         MeanMetricWrapper.__init__(self, fn, name=name, dtype=dtype, **{**fixed, **kwargs})
 
-    return type(class_name, (MeanMetricWrapper,), {"__init__": __init__, "__doc__": doc, "__module__": __name__})
+    return type(class_name, (MeanMetricWrapper,), {"__init__": __init__, "__doc__": doc, "__module__": __name__,
+                                                  "_direction": direction})
 
 
-Accuracy = _wrapper("Accuracy", accuracy, "accuracy", "How often predictions equal labels exactly.")
+Accuracy = _wrapper("Accuracy", accuracy, "accuracy", "How often predictions equal labels exactly.", "up")
 CategoricalAccuracy = _wrapper("CategoricalAccuracy", categorical_accuracy, "categorical_accuracy",
-                               "How often the argmax of the predictions matches the one-hot labels'.")
+                               "How often the argmax of the predictions matches the one-hot labels'.", "up")
 SparseCategoricalAccuracy = _wrapper("SparseCategoricalAccuracy", sparse_categorical_accuracy,
                                      "sparse_categorical_accuracy",
-                                     "How often the argmax of the predictions equals the integer labels.")
+                                     "How often the argmax of the predictions equals the integer labels.", "up")
 MeanSquaredError = _wrapper("MeanSquaredError", _losses.mean_squared_error, "mean_squared_error",
-                            "The mean of the per-example mean squared errors.")
+                            "The mean of the per-example mean squared errors.", "down")
 MeanAbsoluteError = _wrapper("MeanAbsoluteError", _losses.mean_absolute_error, "mean_absolute_error",
-                             "The mean of the per-example mean absolute errors.")
+                             "The mean of the per-example mean absolute errors.", "down")
 
 
 class BinaryAccuracy(MeanMetricWrapper):
     """How often ``y_pred > threshold`` (0.5) matches the binary labels."""
+
+    _direction = "up"
 
     def __init__(self, name="binary_accuracy", dtype=None, threshold=0.5):
         super().__init__(binary_accuracy, name=name, dtype=dtype, threshold=threshold)
@@ -265,6 +268,8 @@ def _in_top_k(labels, y_pred, k):
 class TopKCategoricalAccuracy(MeanMetricWrapper):
     """How often the one-hot label is among the top ``k`` (5) predictions."""
 
+    _direction = "up"
+
     def __init__(self, k=5, name="top_k_categorical_accuracy", dtype=None):
         super().__init__(top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
         self.k = k
@@ -272,6 +277,8 @@ class TopKCategoricalAccuracy(MeanMetricWrapper):
 
 class SparseTopKCategoricalAccuracy(MeanMetricWrapper):
     """How often the integer label is among the top ``k`` (5) predictions."""
+
+    _direction = "up"
 
     def __init__(self, k=5, name="sparse_top_k_categorical_accuracy", dtype=None):
         super().__init__(sparse_top_k_categorical_accuracy, name=name, dtype=dtype, k=k)
@@ -295,6 +302,8 @@ class RootMeanSquaredError(Mean):
 class _Confusion(Metric):
     """Keras' thresholded confusion counts (``update_confusion_matrix_variables``): per threshold, the
     (weighted) count of examples whose prediction is above it, by label."""
+
+    _direction = "up"
 
     _counts = ()
 
@@ -382,7 +391,12 @@ def get(identifier):
             if cls.__name__ == identifier:
                 return cls()
         fn = {"accuracy": accuracy, "binary_accuracy": binary_accuracy, "categorical_accuracy": categorical_accuracy,
-              "sparse_categorical_accuracy": sparse_categorical_accuracy}.get(identifier)
+              "sparse_categorical_accuracy": sparse_categorical_accuracy,
+              "top_k_categorical_accuracy": top_k_categorical_accuracy,
+              "sparse_top_k_categorical_accuracy": sparse_top_k_categorical_accuracy,
+              "mean_squared_error": _losses.mean_squared_error, "mse": _losses.mean_squared_error,
+              "MSE": _losses.mean_squared_error, "mean_absolute_error": _losses.mean_absolute_error,
+              "mae": _losses.mean_absolute_error, "MAE": _losses.mean_absolute_error}.get(identifier)
         if fn is not None:
             return fn
     raise ValueError(f"Could not interpret metric identifier: {identifier}")

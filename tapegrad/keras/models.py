@@ -1,25 +1,41 @@
-"""``keras.Model`` (subclassing) and ``keras.Sequential``, with Keras 3's ``summary()`` table.
+"""``keras.Model`` and ``keras.Sequential``, with Keras 3's ``summary()`` table and weights files.
 
-tapegrad has no functional API (``Model(inputs, outputs)``) and no ``compile``/``fit``: train with a
-GradientTape loop, as TF's custom-training guides do.
+Three ways to make a model, as in Keras 3: subclass ``Model`` (layers in ``__init__``, ``call``), stack layers
+in a ``Sequential``, or use the functional API, ``Model(inputs=keras.Input(...), outputs=...)`` (the
+``Functional`` class in ``functional.py``). Each trains with ``compile``/``fit`` (``trainer.py``) or with a
+GradientTape loop. ``save_weights``/``load_weights`` write and read the weights (``weights`` order) as one
+NumPy ``.npz`` archive (no pickles), written atomically, under Keras' ``.weights.h5`` file names.
 """
+import os
+
 import numpy as np
 
+from ..train import checkpoint as _checkpoint
 from .layers.base import Layer, standardize_shape
-from .layers.core import InputLayer, KerasTensor
+from .layers.core import InputLayer
+from .layers.symbolic import KerasTensor
+from .trainer import Trainer
 from .variables import name_scope
 
 
-class Model(Layer):
-    """A layer that groups layers: subclass it, assign layers as attributes in ``__init__`` and write ``call``.
+class Model(Trainer, Layer):
+    """A layer that groups layers, with the training API (``compile``, ``fit``, ``evaluate``, ``predict``).
 
-    ``weights`` are the model's own, then each sublayer's in attribute assignment order (lists too).
+    ``Model(inputs, outputs)`` makes a functional model; otherwise subclass it, assign layers as attributes in
+    ``__init__`` and write ``call``: ``weights`` are the model's own, then each sublayer's in attribute
+    assignment order (lists too).
     """
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and (args or "inputs" in kwargs or "outputs" in kwargs):
+            from .functional import Functional
+            return super().__new__(Functional)
+        return super().__new__(cls)
 
     def __init__(self, *args, **kwargs):
         if args or "inputs" in kwargs or "outputs" in kwargs:
-            raise NotImplementedError("tapegrad.keras has no functional API: subclass `Model` (assign layers in "
-                                      "`__init__`, write `call`) or use `Sequential`.")
+            raise ValueError(f"Model subclass {type(self).__name__} was given `inputs`/`outputs`: use "
+                             "`keras.Model(inputs=..., outputs=...)` for a functional model.")
         super().__init__(**kwargs)
 
     @property
@@ -42,10 +58,49 @@ class Model(Layer):
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
                 layer_range=None):
         """Prints Keras' table: each layer's name (type), output shape and parameter count, then the totals."""
-        (print_fn or print)(_summary_text(self, line_length))
+        (print_fn or print)(_summary_text(self, line_length, positions))
 
     def _output_shapes(self):
         return {}
+
+    def _summary_connections(self):
+        return None
+
+    def save_weights(self, filepath, overwrite=True, max_shard_size=None):
+        """Writes ``weights`` to ``filepath`` (which must end in ``.weights.h5``) as a NumPy ``.npz`` archive."""
+        filepath = os.fspath(filepath)
+        if not filepath.endswith(".weights.h5"):
+            raise ValueError(f"The filename must end in `.weights.h5`. Received: filepath={filepath}")
+        arrays, notes = {}, []
+        for i, v in enumerate(self.weights):
+            arrays[f"{i:06d}"], note = _checkpoint._storable(v.numpy())
+            notes.append(f"{v.path}|{note or ''}")
+        arrays["__paths__"] = np.array(notes, dtype=str)
+        _checkpoint._atomic_write(filepath, lambda f: _checkpoint._write_npz(f, arrays))
+
+    def load_weights(self, filepath, skip_mismatch=False, **kwargs):
+        """Reads weights written by ``save_weights`` into ``weights`` (same order; shapes must match)."""
+        filepath = os.fspath(filepath)
+        if not filepath.endswith(".weights.h5"):
+            raise ValueError(f"File format not supported: filepath={filepath}. Keras 3 only supports V3 `.keras` and "
+                             "`.weights.h5` files.")
+        with np.load(filepath, allow_pickle=False) as archive:
+            notes = [str(n) for n in archive["__paths__"]]
+            stored = [archive[f"{i:06d}"] for i in range(len(notes))]
+        variables = self.weights
+        if len(stored) != len(variables):
+            raise ValueError(f"A total of {len(stored)} objects could not be loaded. Expected {len(variables)} "
+                             f"weights in model '{self.name}', found {len(stored)} in {filepath}.")
+        for v, arr, note in zip(variables, stored, notes):
+            if note.rsplit("|", 1)[1]:
+                arr = arr.view(v._value.dtype)
+            if tuple(v.shape) != arr.shape:
+                if skip_mismatch:
+                    continue
+                raise ValueError(f"The shape of the target variable and the shape of the target value in "
+                                 f"`variable.assign(value)` must match. variable.shape={tuple(v.shape)}, Received: "
+                                 f"value.shape={arr.shape}. Target variable: {v}")
+            v.assign(arr.astype(v._value.dtype))
 
 
 class Sequential(Model):
@@ -67,7 +122,7 @@ class Sequential(Model):
     def add(self, layer, rebuild=True):
         """Appends a layer (a ``keras.Input`` or ``InputLayer`` first sets the input shape)."""
         if isinstance(layer, KerasTensor):
-            layer = layer._keras_history
+            layer = layer._keras_history.operation
         if not isinstance(layer, Layer):
             raise ValueError(f"Only instances of `keras.Layer` can be added to a Sequential model. Received: {layer} "
                              f"(of type {type(layer)})")
@@ -195,17 +250,52 @@ def _param_text(layer):
     return f"{layer.count_params():,}"
 
 
-def _summary_text(model, line_length=None):
-    widths = [31, 22, 13]
-    if line_length:
-        scale = max(line_length - 10, 30) / sum(widths)
-        widths = [max(8, int(w * scale)) for w in widths]
+def _ratio_reduce(total, values):
+    """Rich's ``ratio_reduce`` with equal ratios: takes ``total`` off ``values`` as evenly as rounding allows."""
+    out, remaining = [], total
+    for k, value in enumerate(values):
+        cut = min(value, round(remaining / (len(values) - k)))
+        out.append(value - cut)
+        remaining -= cut
+    return out
+
+
+def _column_widths(line_length, positions):
+    """Keras' column widths for ``line_length``, shrunk as rich fits them (2 padding per cell, 1 per border)."""
+    widths, current = [], 0
+    for pos in positions:
+        widths.append(int(pos * line_length) - current)
+        current += widths[-1]
+    padded = [w + 2 for w in widths]
+    excess = sum(padded) - (line_length - len(widths) - 1)
+    if excess > 0:
+        padded = _ratio_reduce(excess, padded)
+    return [w - 2 for w in padded]
+
+
+def _shape_text(shape):
+    if shape is None:
+        return "?"
+    if isinstance(shape, list):
+        return "[" + ", ".join(_shape_text(s) for s in shape) + "]"
+    return "(" + ", ".join(str(d) for d in shape) + ")"
+
+
+def _summary_text(model, line_length=None, positions=None):
+    """Keras 3's summary table as printed to a non-terminal (80 columns, so 76 wide by default)."""
+    connections = model._summary_connections()
+    if connections is None:
+        default, positions = 88, positions or [0.45, 0.80, 1.0]
+        header = ("Layer (type)", "Output Shape", "Param #")
+    else:
+        default, positions = 108, positions or [0.3, 0.56, 0.74, 1.0]
+        header = ("Layer (type)", "Output Shape", "Param #", "Connected to")
+    widths = _column_widths(line_length or min(default, 76), positions)
     shapes = model._output_shapes()
     rows = []
     for layer in model.layers:
-        shape = shapes.get(id(layer))
-        rows.append((f"{layer.name} ({type(layer).__name__})", "?" if shape is None else str(shape).replace(
-            ",)", ")"), _param_text(layer)))
+        row = (f"{layer.name} ({type(layer).__name__})", _shape_text(shapes.get(id(layer))), _param_text(layer))
+        rows.append(row if connections is None else row + (connections[id(layer)],))
 
     def line(left, mid, right, fill):
         return left + mid.join(fill * (w + 2) for w in widths) + right
@@ -223,7 +313,7 @@ def _summary_text(model, line_length=None):
         return out
 
     text = [f'Model: "{model.name}"', line("┏", "┳", "┓", "━")]
-    text += cells(("Layer (type)", "Output Shape", "Param #"), heavy=True)
+    text += cells(header, heavy=True)
     text.append(line("┡", "╇", "┩", "━"))
     for i, row in enumerate(rows):
         text += cells(row)
@@ -236,7 +326,11 @@ def _summary_text(model, line_length=None):
         nbytes = sum(int(np.prod(v.shape.as_list())) * v._value.dtype.itemsize for v in variables)
         return f"{n:,} ({_readable_size(nbytes)})"
 
-    text.append(f" Total params: {total(model.weights)}")
+    optimizer = model.optimizer if model.compiled else None
+    opt_vars = optimizer.variables if optimizer is not None and optimizer.built else []
+    text.append(f" Total params: {total(model.weights + opt_vars)}")
     text.append(f" Trainable params: {total(model.trainable_weights)}")
     text.append(f" Non-trainable params: {total(model.non_trainable_weights)}")
+    if opt_vars:
+        text.append(f" Optimizer params: {total(opt_vars)}")
     return "\n".join(text)

@@ -60,6 +60,7 @@ class L2(L1L2):
         return {"l2": self.l2}
 
 
+l1, l2, l1_l2 = L1, L2, L1L2  # Keras' lowercase aliases
 _BY_NAME = {"l1": L1, "l2": L2, "l1_l2": L1L2, "L1": L1, "L2": L2, "L1L2": L1L2}
 
 
@@ -81,4 +82,4 @@ def serialize(regularizer):
             "config": regularizer.get_config(), "registered_name": None}
 
 
-__all__ = ["Regularizer", "L1", "L2", "L1L2", "get", "serialize"]
+__all__ = ["Regularizer", "L1", "L2", "L1L2", "l1", "l2", "l1_l2", "get", "serialize"]

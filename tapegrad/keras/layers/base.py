@@ -26,6 +26,7 @@ from ...ops import math as _math
 from .. import initializers, regularizers
 from ..optimizers.base import _auto_name
 from ..variables import KerasVariable, name_scope
+from .symbolic import has_keras_tensor, symbolic_call
 
 _context = threading.local()
 
@@ -170,6 +171,7 @@ class Layer(Module):
         self.input_spec = None
         self.supports_masking = False
         self._losses = []
+        self._inbound_nodes = []
         if input_dim is not None and input_shape is None:
             input_shape = (input_dim,)
         self._input_shape_arg = (None if input_shape is None
@@ -235,7 +237,7 @@ class Layer(Module):
             raise RuntimeError("You forgot to call `super().__init__()` in the `__init__()` method. Go add it!")
         leaves = []
         for key, value in vars(self).items():
-            if key in ("_w", "_input_shape_arg", "_losses"):
+            if key in ("_w", "_input_shape_arg", "_losses", "_inbound_nodes"):
                 continue
             _flatten_attr(value, leaves)
         return leaves
@@ -421,6 +423,9 @@ class Layer(Module):
     def __call__(self, *args, **kwargs):
         if "_w" not in self.__dict__:
             raise RuntimeError("You forgot to call `super().__init__()` in the `__init__()` method. Go add it!")
+        if has_keras_tensor((args, kwargs)):
+            return symbolic_call(self, args, kwargs,
+                                 own_shape_rule=type(self).compute_output_shape is not Layer.compute_output_shape)
         if args:
             args = (nest.map_structure(self._convert_input, args[0]),) + args[1:]
         elif "inputs" in kwargs:

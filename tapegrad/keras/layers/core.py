@@ -1,13 +1,13 @@
 """Core layers: Dense, Embedding, Dropout, Flatten, Reshape, the activation layers, and Input/InputLayer."""
 import numpy as np
 
-from ..._core import dtypes as _dt
 from ...ops import array as _array
 from ...ops import math as _math
 from ...ops import nn as _nn
 from .. import activations, initializers, regularizers
 from ..variables import SeedGenerator
 from .base import InputSpec, Layer, standardize_shape
+from .symbolic import KerasTensor, Node
 
 
 def _serialize_initializer(init):
@@ -301,23 +301,6 @@ class Softmax(_Elementwise):
         return {**super().get_config(), "axis": self.axis}
 
 
-class KerasTensor:
-    """The symbolic input ``keras.Input`` returns: a shape and dtype (``Sequential`` reads them)."""
-
-    def __init__(self, shape, dtype="float32", name=None, layer=None):
-        self.shape = standardize_shape(shape)
-        self.dtype = _dt.as_dtype(dtype).name
-        self.name = name
-        self._keras_history = layer
-
-    @property
-    def ndim(self):
-        return len(self.shape)
-
-    def __repr__(self):
-        return f"<KerasTensor shape={self.shape}, dtype={self.dtype}, name={self.name}>"
-
-
 class InputLayer(Layer):
     """The input of a ``Sequential``: ``shape`` without the batch dimension (or ``batch_shape`` with it)."""
 
@@ -329,7 +312,8 @@ class InputLayer(Layer):
                 raise ValueError("You must pass a `shape` argument.")
             batch_shape = (batch_size,) + standardize_shape(shape)
         self._batch_shape = standardize_shape(batch_shape)
-        self.output = KerasTensor(self._batch_shape, dtype=self.dtype, name=self.name, layer=self)
+        self.output = KerasTensor(self._batch_shape, dtype=self.dtype, name=name)
+        Node(self, outputs=[self.output])
         self.built = True
 
     @property
@@ -348,10 +332,8 @@ class InputLayer(Layer):
 
 def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None, tensor=None,
           optional=False):  # noqa: N802 - Keras' name
-    """A symbolic input of ``shape`` (no batch dimension), to start a ``Sequential``.
-
-    (tapegrad has no functional ``Model(inputs, outputs)``; pass it to ``Sequential`` or its ``add``.)
-    """
+    """A symbolic input of ``shape`` (no batch dimension): call layers on it and pass it to
+    ``keras.Model(inputs, outputs)``, or start a ``Sequential`` with it."""
     return InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, batch_shape=batch_shape, name=name).output
 
 
