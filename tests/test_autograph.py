@@ -667,3 +667,43 @@ def test_custom_gradient_and_user_wrappers_inside_converted_code():
             np.testing.assert_allclose(g.numpy(), e.numpy(), rtol=1e-6)
         np.testing.assert_allclose(graph[1].numpy(), want_grad, rtol=1e-6)
         assert float(graph[2]) == 100.0
+
+
+def test_statements_after_an_early_return_may_rebind_a_parameter():
+    @tf.function
+    def f(x):
+        if x > 0:
+            return x
+        x = x * 2
+        return x
+
+    assert int(f(tf.constant(-3))) == -6
+    assert int(f(tf.constant(3))) == 3
+
+
+def test_tensor_arrays_are_loop_and_branch_variables():
+    @tf.function
+    def rows(m, n):
+        ta = tf.TensorArray(tf.float32, size=3)  # no element shape: the loop body's writes give it
+        for i in tf.range(n):
+            ta = ta.write(i, m[i] * 2.0)
+        if n > 2:
+            ta = ta.write(0, m[0])
+        return ta.stack()
+
+    m = tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    np.testing.assert_allclose(rows(m, tf.constant(3)).numpy(), [[1, 2], [6, 8], [10, 12]])
+    np.testing.assert_allclose(rows(m, tf.constant(2)).numpy(), [[2, 4], [6, 8], [0, 0]])
+
+
+def test_a_loop_body_tensor_kept_in_a_python_list_is_inaccessible_after_the_loop():
+    @tf.function
+    def f(n):
+        out = []
+        for i in tf.range(n):
+            out.append(i)
+        return out[0] + 1
+
+    with pytest.raises(ValueError) as info:
+        f(tf.constant(3))
+    assert type(info.value).__name__ == "InaccessibleTensorError"

@@ -64,3 +64,20 @@ def test_run_functions_eagerly_calls_the_python_function():
         tf.config.run_functions_eagerly(False)
     with pytest.raises(AttributeError):  # traced again: .numpy() of a symbolic tensor
         f(tf.constant(3.0))
+
+
+def test_input_signature_leaves_later_parameters_their_defaults():
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.float32)])
+    def f(x, scale=2.0):
+        return x * scale
+
+    assert f(tf.constant([1.0, 3.0])).numpy().tolist() == [2.0, 6.0]
+    assert isinstance(f.input_signature, tuple)
+    with pytest.raises(TypeError):
+        f(tf.constant([1.0]), 3.0)
+
+
+def test_concrete_function_called_with_another_dtype_is_an_invalid_argument():
+    cf = tf.function(lambda x: x * 2.0).get_concrete_function(tf.TensorSpec([None], tf.float32))
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        cf(tf.constant([1, 2]))

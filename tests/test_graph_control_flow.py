@@ -348,3 +348,14 @@ def test_embedding_gradient_in_a_loop_is_scattered_once():
     (_, reverse), top = _loop_bodies(f, x, tf.constant(4))
     assert "gather_grad" not in reverse and "add" not in reverse, reverse  # no dense E-sized sum per iteration
     assert "sum_slices" in top, top
+
+
+def test_while_loop_body_must_return_the_loop_variables_structure():
+    @tf.function
+    def f(x):
+        return tf.while_loop(lambda p: p["a"] < 10, lambda p: {"a": p["a"] * 2}, [{"a": x}])
+
+    with pytest.raises(ValueError):
+        f(tf.constant(1))
+    bare = tf.function(lambda x: tf.while_loop(lambda v: v < 10, lambda v: v * 2, [x]))
+    assert int(bare(tf.constant(1))[0]) == 16

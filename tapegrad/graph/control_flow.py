@@ -9,7 +9,10 @@ the trace-time values do not take may fail on those values with an op's error
 again for those values. Other errors (TypeError, ValueError: a structure or
 dtype mismatch) do not depend on the values and are raised at trace time, as
 TF does. ``tapegrad.while_loop`` traces ``cond`` and ``body`` once and the
-equation loops at run time.
+equation loops at run time. A TensorArray loop variable (or branch result) is
+carried as its stack; one without an element shape takes the shape of what a
+first trace of the body writes to it (a ``dynamic_size`` one grows: its stack
+has a dynamic shape).
 
 Gradients. The ``cond`` rule is a ``cond`` over the branches' gradients. A
 ``while_loop`` traced while a tape records also outputs the loop variables of
@@ -45,6 +48,7 @@ from .._core.primitive import Primitive
 from .._core.shape import TensorShape
 from .._core.tape import SelectiveVJP
 from .._core.tensor import Tensor, convert_to_tensor
+from ..ops.tensor_array import TensorArray
 from .executor import Compiled, _gemm
 from .tracer import STATEFUL, Eqn, Graph, RetraceNeeded, Tracer, mark_effects, tracing
 
@@ -111,7 +115,9 @@ def trace_subgraph(name, fn, args, taken=True, like=None, dynamic=()):
     try:
         with tracing(sub):
             try:
-                out = fn(*placeholders)
+                out = _shaped_like(fn(*placeholders), like)
+                flat = nest.flatten(out, expand_composites=True)  # a TensorArray's stack is traced here
+                out = nest.pack_sequence_as(out, flat, expand_composites=True)
             finally:
                 sub.finish()
     except errors.OpError as e:
@@ -122,7 +128,6 @@ def trace_subgraph(name, fn, args, taken=True, like=None, dynamic=()):
         graph.eqns = [Eqn(raise_p, [], [sub._bind(o, "raise") for o in outs], {"error": e, "avals": avals})]
         graph.outputs = [sub.names[id(o)] for o in outs]
         return _Sub(graph, [t for t, _ in sub.captures], like.structure, outs)
-    flat = nest.flatten(out)
     tensors = [None if x is None else convert_to_tensor(x) for x in flat]
     for t in tensors:
         if t is None:
@@ -132,6 +137,28 @@ def trace_subgraph(name, fn, args, taken=True, like=None, dynamic=()):
     sub.fix_captured_reads()
     dynamic = frozenset(k for k, v in enumerate(graph.outputs) if v in sub.dynamic)
     return _Sub(graph, [t for t, _ in sub.captures], out, [t for t in tensors if t is not None], dynamic)
+
+
+def _unshaped(x):
+    return isinstance(x, TensorArray) and not x.element_shape.is_fully_defined()
+
+
+def _shaped_like(out, like):
+    """``out`` with the element shape of ``like``'s TensorArray given to each TensorArray that has none yet
+    (a branch or loop body that passes an empty TensorArray through, while the other one writes to it)."""
+    if like is None:
+        return out
+    flat, other = nest.flatten(out), nest.flatten(like.structure)
+    if len(flat) != len(other):
+        return out
+    return nest.pack_sequence_as(out, [_shaped(x, y) for x, y in zip(flat, other)])
+
+
+def _shaped(x, like):
+    """TensorArray ``x`` with the element shape of TensorArray ``like`` when it has none itself."""
+    if _unshaped(x) and isinstance(like, TensorArray) and not _unshaped(like):
+        return x._derive(element_shape=like.element_shape)
+    return x
 
 
 def _union(*lists):
@@ -150,7 +177,7 @@ def _check_same(a, b, what):
     except ValueError as e:
         raise ValueError(f"{what} must have the same number, type, and overall structure of return values. "
                          f"{e}") from None
-    if [x is None for x in nest.flatten(a.structure)] != [x is None for x in nest.flatten(b.structure)]:
+    if [x is None for x in nest.flatten(a.structure, True)] != [x is None for x in nest.flatten(b.structure, True)]:
         raise ValueError(f"{what} must have the same number, type, and overall structure of return values "
                          "(None in one and a tensor in the other).")
     for x, y in zip(a.outputs, b.outputs):
@@ -160,7 +187,8 @@ def _check_same(a, b, what):
 
 def _pack(structure, outs):
     it = iter(outs)
-    return nest.pack_sequence_as(structure, [None if x is None else next(it) for x in nest.flatten(structure)])
+    flat = [None if x is None else next(it) for x in nest.flatten(structure, expand_composites=True)]
+    return nest.pack_sequence_as(structure, flat, expand_composites=True)
 
 
 # --- cond ---------------------------------------------------------------------------
@@ -171,6 +199,8 @@ def graph_cond(pred, true_fn, false_fn):
     s_first = trace_subgraph("cond_true" if take else "cond_false", lambda: first(), [])
     s_second = trace_subgraph("cond_false" if take else "cond_true", lambda: second(), [], taken=False,
                               like=s_first)
+    if any(_unshaped(x) for x in nest.flatten(s_first.structure)):
+        s_first = trace_subgraph("cond_true" if take else "cond_false", lambda: first(), [], like=s_second)
     st, sf = (s_first, s_second) if take else (s_second, s_first)
     _check_same(st, sf, "true_fn and false_fn arguments to tf.cond")
     caps, index = _union(st.captures, sf.captures)
@@ -289,7 +319,7 @@ def _while_dependencies(sb, n, nc, nb, ne, save, ins):
 # --- while_loop --------------------------------------------------------------------------
 def _call_with(template, fn):
     def call(*ts):
-        packed = nest.pack_sequence_as(template, list(ts))
+        packed = nest.pack_sequence_as(template, list(ts), expand_composites=True)
         return fn(*packed)
     return call
 
@@ -300,11 +330,14 @@ def graph_while(cond, body, loop_vars, shape_invariants=None, maximum_iterations
     ``emit`` (for gradient rules): ``body`` returns ``(loop_vars, values)`` and the result is
     ``(loop_vars, stacks)``: ``stacks[e]`` holds ``values[e]`` of every iteration along a new leading axis.
     """
-    template = loop_vars
-    inits = [convert_to_tensor(x) for x in nest.flatten(loop_vars)]
+    loop_vars = _shape_tensor_arrays(body, loop_vars)
+    flat = nest.flatten(loop_vars, expand_composites=True)  # a TensorArray is carried as its stack
+    template = nest.pack_sequence_as(loop_vars, flat, expand_composites=True)
+    inits = [convert_to_tensor(x) for x in flat]
     n = len(inits)
     invariants = None if shape_invariants is None else nest.flatten(shape_invariants)
-    dynamic = {k for k, x in enumerate(inits) if _state.graph.is_dynamic(x) or (
+    growing = {id(x.stack()) for x in nest.flatten(template) if isinstance(x, TensorArray) and x.dynamic_size}
+    dynamic = {k for k, x in enumerate(inits) if _state.graph.is_dynamic(x) or id(x) in growing or (
         invariants is not None and not TensorShape(invariants[k]).is_fully_defined())}
     sc = trace_subgraph("while_cond", _call_with(template, cond), inits, dynamic=dynamic)
     if len(sc.outputs) != 1 or sc.outputs[0]._value.dtype != np.bool_ or sc.outputs[0]._value.ndim != 0:
@@ -317,9 +350,10 @@ def graph_while(cond, body, loop_vars, shape_invariants=None, maximum_iterations
         values = []
         if emit:
             out, values = out
-        if not isinstance(out, (list, tuple)) or (hasattr(type(out), "_fields") and not isinstance(template, tuple)):
+        if not nest.is_nested(out):  # TF: a single loop variable may be returned bare
             out = [out]
-        flat = nest.flatten(list(out))
+        nest.assert_same_structure(list(template), list(out))
+        flat = nest.flatten(list(out), expand_composites=True)
         if len(flat) != n:
             raise ValueError(f"while_loop body returned {len(flat)} loop variables but loop_vars has {n}; "
                              "they must match.")
@@ -331,7 +365,7 @@ def graph_while(cond, body, loop_vars, shape_invariants=None, maximum_iterations
         if x._value.dtype != y._value.dtype:
             raise TypeError(f"while_loop: loop variable {k} enters the loop as {x.dtype.name} but the body "
                             f"returns {y.dtype.name}; the dtypes must match.")
-        if invariants is None and x._value.shape != y._value.shape:
+        if invariants is None and k not in dynamic and x._value.shape != y._value.shape:
             raise ValueError(f"Input tensor 'loop_var_{k}:0' enters the loop with shape {x.shape}, but has shape "
                              f"{y.shape} after one iteration. To allow the shape to vary across iterations, use "
                              "the `shape_invariants` argument of tf.while_loop to specify a less-specific shape.")
@@ -346,8 +380,26 @@ def graph_while(cond, body, loop_vars, shape_invariants=None, maximum_iterations
     for k, t in enumerate(outs[:-1] if save else outs):  # emitted values and saved iterations grow with the count
         if k >= n or k in dynamic:
             _state.graph.mark_dynamic(t)
-    result = nest.pack_sequence_as(template, list(outs[:n]))
+    result = nest.pack_sequence_as(template, list(outs[:n]), expand_composites=True)
     return (result, list(outs[n:n + ne])) if emit else result
+
+
+def _shape_tensor_arrays(body, loop_vars):
+    """``loop_vars`` with an element shape for each TensorArray that has none, taken from what a first trace of
+    ``body`` writes to it (a TensorArray is carried as its stack, which needs the shape of its elements)."""
+    if not any(_unshaped(x) for x in nest.flatten(loop_vars)):
+        return loop_vars
+    others = [convert_to_tensor(x) for x in nest.flatten(loop_vars) if not isinstance(x, TensorArray)]
+
+    def probe(*ts):
+        it = iter(ts)
+        flat = [x if isinstance(x, TensorArray) else next(it) for x in nest.flatten(loop_vars)]
+        out = body(*nest.pack_sequence_as(loop_vars, flat))
+        return tuple(x for x in nest.flatten(list(out)) if isinstance(x, TensorArray))
+
+    written = iter(trace_subgraph("while_body", probe, others).structure)
+    flat = [x if not isinstance(x, TensorArray) else _shaped(x, next(written)) for x in nest.flatten(loop_vars)]
+    return nest.pack_sequence_as(loop_vars, flat)
 
 
 def _while_prims(sc, sb, n, nc, nb, ne, has_max, static):

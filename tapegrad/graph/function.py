@@ -31,6 +31,10 @@ towards ``experimental_get_tracing_count``. A guard that fails even in a trace
 made for the call's own values (a value that changes between loop iterations)
 is an InvalidArgumentError.
 
+Variables: a first trace that creates Variables is followed, as in TF, by a
+second one that must not (TF's ValueError for a Variable created on every
+call); the second trace is the graph that runs.
+
 Differentiation: a GradientTape inside the function records at trace time and
 its backward pass becomes part of the graph. A call under an *outer* tape is
 recorded as one tape entry whose gradient runs a backward function (the
@@ -214,9 +218,10 @@ class Function:
         if not callable(python_function):
             raise TypeError(f"function expects a callable, got {python_function!r}")
         self._python_function = python_function
-        self.input_signature = None if input_signature is None else list(nest.flatten(input_signature))
+        self.input_signature = None if input_signature is None else tuple(input_signature)
         self._signature_structure = input_signature
-        for spec in self.input_signature or ():
+        self._specs = None if input_signature is None else nest.flatten(input_signature)
+        for spec in self._specs or ():
             if not isinstance(spec, TensorSpec):
                 raise TypeError(f"input_signature must be a possibly nested sequence of TensorSpec objects, "
                                 f"got {spec!r}")
@@ -229,7 +234,6 @@ class Function:
         self._signatures = []     # the (possibly relaxed) keys traced, in order: the tracing count
         self._value_retraces = 0  # traces for a call whose values failed a guard of its signature's graph
         self._converted = None
-        self._variables_created = False
         try:
             self._sig = inspect.signature(python_function)
         except (TypeError, ValueError):
@@ -264,8 +268,14 @@ class Function:
         from .._core.tensor import convert_to_tensor
         if kwargs:
             raise TypeError(f"{self._name}: with an input_signature, pass the arguments positionally.")
+        specs, n = self._specs, len(self._signature_structure)
+        params = list(self._sig.parameters.values())[n:] if self._sig is not None else []
+        if len(args) > n and len(params) >= len(args) - n and all(  # the parameters after the signature's:
+                a is p.default for a, p in zip(args[n:], params)):  # their defaults, Python values as in TF
+            args, rest = args[:n], args[n:]
+        else:
+            rest = ()
         flat = _flatten_up_to(list(self._signature_structure), list(args))
-        specs = self.input_signature
         if flat is None or len(flat) != len(specs):
             raise TypeError(f"{self._name}() takes {len(specs)} tensor arguments as given by its input_signature "
                             f"{specs}, but got {args!r}.")
@@ -282,11 +292,11 @@ class Function:
                                 f"{got} to {spec}`. Received args: {args} and kwargs: {kwargs} for signature: "
                                 f"{self._signature_text()}.")
             out.append(t)
-        return tuple(nest.pack_sequence_as(list(self._signature_structure), out)), {}
+        return tuple(nest.pack_sequence_as(list(self._signature_structure), out)) + rest, {}
 
     def _signature_text(self):
         names = list(self._sig.parameters) if self._sig is not None else []
-        parts = [f"{n}: {s}" for n, s in zip(names, self.input_signature)]
+        parts = [f"{n}: {s}" for n, s in zip(names, self._specs)]
         return "(" + ", ".join(parts) + ")"
 
     def _python_callable(self):
@@ -345,6 +355,8 @@ class Function:
             new = True
         first = not self._signatures
         concrete = ConcreteFunction._trace(self, self._python_callable(), args, kwargs, allow_variables=first)
+        if first and concrete.created_variables:  # TF traces again: this trace must not create variables
+            concrete = ConcreteFunction._trace(self, self._python_callable(), args, kwargs, allow_variables=False)
         if new:
             self._signatures.append(sig)
             if len(self._signatures) + self._value_retraces > RETRACING_WARNING_THRESHOLD:
@@ -389,7 +401,7 @@ class Function:
         """The ConcreteFunction (traced graph) for these arguments; TensorSpecs stand for tensors."""
         if not args and not kwargs and self.input_signature is not None:
             args = tuple(nest.pack_sequence_as(self._signature_structure,
-                                               [_spec_value(s) for s in self.input_signature]))
+                                               [_spec_value(s) for s in self._specs]))
             if not isinstance(self._signature_structure, (list, tuple)):
                 args = (args,)
         args = nest.map_structure(lambda x: _spec_value(x) if isinstance(x, TensorSpec) else x, list(args))
@@ -465,7 +477,7 @@ def _output_leaf(x, tracer, graph, fn):
             "To be compatible with tf.function, Python functions must return zero or more Tensors or "
             f"ExtensionTypes or None values; in compilation of {fn!r}, found return value of type "
             f"{type(x).__name__}, which is not a Tensor or ExtensionType.") from None
-    v = tracer.lookup(t)
+    v = tracer.value_of(t)
     if v is None:
         v = tracer.const(t)
     graph.outputs.append(v)
@@ -532,7 +544,9 @@ class ConcreteFunction:
                 "tf.Variable is only created once or created outside tf.function. See "
                 "https://www.tensorflow.org/guide/function#creating_tfvariables for more information.")
         out_template = (result, leaves)
-        return ConcreteFunction(function, graph, out_template, _captured_variables(graph))
+        concrete = ConcreteFunction(function, graph, out_template, _captured_variables(graph))
+        concrete.created_variables = bool(tracer.created)
+        return concrete
 
     @property
     def structured_outputs(self):
@@ -552,8 +566,12 @@ class ConcreteFunction:
             _arg_key(kwargs[k], tensors)
         if len(tensors) != self._n_args:
             raise TypeError(f"ConcreteFunction {self.graph.name} takes {self._n_args} tensors, got {len(tensors)}.")
-        for t, v in zip(tensors, self.graph.inputs):
-            if (t._value.shape, t._value.dtype) != self.graph.avals[v]:
+        for i, (t, v) in enumerate(zip(tensors, self.graph.inputs)):
+            if t._value.dtype != self.graph.avals[v][1]:
+                raise errors.InvalidArgumentError(
+                    None, self.graph.name, f"cannot compute {self.graph.name} as input #{i}(zero-based) was expected "
+                    f"to be a {_dt.from_numpy(self.graph.avals[v][1]).name} tensor but is a {t.dtype.name} tensor")
+            if t._value.shape != self.graph.avals[v][0]:
                 if self._function is not None:
                     return self._function(*args, **kwargs)
                 raise TypeError(f"ConcreteFunction {self.graph.name} was traced for "

@@ -12,7 +12,10 @@ constants. Variables are captured by reference: reads and assignments are
 equations, so every call sees the current value and performs the updates. A
 sub-graph (a cond branch, a loop body) reads a variable it does not assign
 through its parent graph, as a captured input, and the tapes recording where
-the sub-graph's equation runs watch it, as eager mode's would.
+the sub-graph's equation runs watch it, as eager mode's would. Once a
+sub-graph is traced, its tensors are out of scope: a parent graph that uses one
+(a loop body's value appended to a Python list) raises TF's
+InaccessibleTensorError.
 
 The values a traced op sees are those of the tracing inputs; code that reads
 ``_value`` of a symbolic tensor outside a primitive bakes that value into the
@@ -167,6 +170,8 @@ class Tracer:
         self.assigned = set()       # ids of the Variables this graph assigns
         self.captured_reads = {}    # sub-graphs: captured value -> Variable it reads
         self.context = ((), ())     # sub-graphs: the tapes and watchers recording where the sub-graph's op runs
+        self.local = []             # sub-graphs: the tensors defined here (placeholders and equation outputs)
+        self.out_of_scope = {}      # root only: id(tensor) -> (tensor, graph name) of finished sub-graphs' tensors
 
     # --- lookup ----------------------------------------------------------
     def lookup(self, t):
@@ -177,8 +182,17 @@ class Tracer:
         return v
 
     def value_of(self, t):
-        """Like ``lookup``, capturing a parent's symbolic tensor as an input of this sub-graph."""
+        """Like ``lookup``, capturing a parent's symbolic tensor as an input of this sub-graph.
+
+        A tensor of a finished sub-graph (a loop body's value appended to a Python list) is TF's
+        InaccessibleTensorError."""
         v = self.names.get(id(t))
+        if v is None and self.parent is None:
+            gone = self.out_of_scope.get(id(t))
+            if gone is not None and gone[0] is t:
+                raise InaccessibleTensorError(
+                    f"The tensor of shape {t.shape} and dtype {t.dtype.name} cannot be accessed from "
+                    f"{self.graph.name}, because it was defined in {gone[1]}, which is out of scope.")
         if v is None and self.parent is not None and self.parent.value_of(t) is not None:
             v = self._bind(t, self.parent.label(t).split(":")[0])
             self.graph.inputs.append(v)
@@ -226,6 +240,7 @@ class Tracer:
     def placeholder(self, t, name):
         v = self._bind(t, name)
         self.graph.inputs.append(v)
+        self.local.append(t)
         return v
 
     # --- recording (called by dispatch._record and Variable) ---------------
@@ -237,6 +252,7 @@ class Tracer:
             return  # every input is a constant: so are the outputs (folded while tracing)
         ins = [self.const(t) if i is None else i for i, t in zip(ins, inputs)]
         out_values = [self._bind(o, prim.name) for o in outs]
+        self.local.extend(outs)
         self.graph.eqns.append(Eqn(prim, ins, out_values, params))
         if self.dynamic and not self.dynamic.isdisjoint(ins):
             self.dynamic.update(out_values)
@@ -304,10 +320,13 @@ class Tracer:
         self.root.created.append(var)
 
     def finish(self):
-        """Undoes the trace's assignments (the graph performs them when it runs)."""
+        """Undoes the trace's assignments (the graph performs them when it runs); a sub-graph's tensors go out
+        of scope."""
         for var, value in (self.restore if self.parent is None else self.undo).values():
             var._value = value
             var._cache = None
+        if self.parent is not None:
+            self.root.out_of_scope.update((id(t), (t, self.graph.name)) for t in self.local)
 
     def snapshot(self, graphs):
         """Before running ``graphs`` concretely while tracing: remember the variables they assign."""
@@ -342,6 +361,10 @@ def deferred_check(check, *tensors):
         return False
     g.add(check_p, ts, (), {"check": check})
     return True
+
+
+class InaccessibleTensorError(ValueError):
+    """A traced function uses a tensor of a cond branch or loop body outside it (TF's error of that name)."""
 
 
 class RetraceNeeded(errors.InvalidArgumentError):

@@ -433,9 +433,8 @@ class _ControlFlow(ast.NodeTransformer):
     def visit_If(self, node):
         state, input_only, helpers, get, set_ = self._prologue(node)
         body_name, else_name = self.ctx.new_name("if_body"), self.ctx.new_name("else_body")
-        outs = [v for v in state if v not in input_only]
-        body_fn = self._function(body_name, [], outs)
-        else_fn = self._function(else_name, [], outs)
+        body_fn = self._function(body_name, [], state)
+        else_fn = self._function(else_name, [], state)
         call = _parse(f"{AG}.if_stmt(_test, {body_name}, {else_name}, {get}, {set_}, {tuple(state)!r}, "
                       f"{len(state) - len(input_only)})")
         out = _at(helpers + [body_fn, else_fn] + call, node)
