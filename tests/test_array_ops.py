@@ -355,3 +355,33 @@ def test_getitem_second_order():
     # sum((d/dx sum(x[::-2]^3))^2) = sum over picked i of 9 x_i^4, so its gradient is 36 x_i^3 there
     (g,) = grad(lambda x: x[::-2] ** 3, [1.0, 2.0, 3.0], order=2)
     np.testing.assert_allclose(g, [36, 0, 36 * 27])
+
+
+def test_pad_default_constant_takes_any_dtype_and_mirror_gradients_are_dense():
+    assert tf.pad(tf.constant([True]), [[1, 1]]).numpy().tolist() == [False, True, False]  # TF's Pad: no value
+    v = tf.Variable(tf.reshape(tf.range(1.0, 7.0), [2, 3]))
+    for mode in ("REFLECT", "SYMMETRIC"):
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(tf.pad(v, [[1, 1], [2, 1]], mode=mode) * 2.0)
+        g = tape.gradient(y, v)
+        assert type(g) is tf.Tensor  # TF's MirrorPadGrad, not the IndexedSlices of a gather along axis 0
+        assert float(tf.reduce_sum(g)) == 2.0 * 4 * 6
+
+
+def test_filled_shapes_are_checked_as_tf_fill():
+    for make in (lambda: tf.zeros([2, -1]), lambda: tf.ones([-3]), lambda: tf.fill([-1], 1)):
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Dimension -. must be >= 0"):
+            make()
+    with pytest.raises(TypeError):
+        tf.zeros([2.5])
+
+
+@pytest.mark.parametrize("call, attr", [
+    (lambda x: tf.transpose(x, [1.0, 0.0]), "Tperm"), (lambda x: tf.reverse(x, [0.0]), "Tidx"),
+    (lambda x: tf.split(x, [1.0, 1.0]), "Tlen"), (lambda x: tf.roll(x, 1.0, 0), "Tshift"),
+    (lambda x: tf.tile(x, [2.0, 1.0]), "Tmultiples"), (lambda x: tf.reshape(x, [4.0]), "Tshape"),
+    (lambda x: tf.broadcast_to(x, [2.0, 2.0]), "Tidx"), (lambda x: tf.fill([2.0], 1), "index_type"),
+])
+def test_float_index_arguments_raise_the_ops_attr_error(call, attr):
+    with pytest.raises(tf.errors.InvalidArgumentError, match=f"attr '{attr}' of float"):
+        call(tf.ones([2, 2]))

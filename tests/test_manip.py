@@ -163,6 +163,8 @@ def test_math_extra_values():
     np.testing.assert_array_equal(cm.numpy(), want)
     got = m.in_top_k([0, 1, 2], [[0.1, 0.3, 0.3], [0.5, 0.5, 0.1], [0.2, 0.1, np.nan]], 1)
     assert got.numpy().tolist() == [False, True, False]
+    # TF's CPU kernel: an out-of-range target is not in the top k (no error)
+    assert m.in_top_k(tg.constant([5, -1, 0]), [[0.1, 0.3, 0.3]] * 3, 3).numpy().tolist() == [False, False, True]
     assert float(m.zero_fraction([0, 1, 0, 2])) == 0.5
     assert bool(m.is_non_decreasing([1, 1, 2])) and not bool(m.is_strictly_increasing([1, 1, 2]))
     assert bool(m.is_strictly_increasing([[1, 3]])) and bool(m.is_non_decreasing([]))

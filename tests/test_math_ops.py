@@ -559,3 +559,27 @@ def test_xlogy_family_keeps_the_sign_of_a_zero_x():
     with tg.GradientTape() as tape:
         out = tg.reduce_sum(tg.math.xlogy(x, tg.constant([3.0, 3.0])))
     np.testing.assert_allclose(tape.gradient(out, x).numpy(), [0.0, np.log(3.0)], rtol=1e-6)
+
+
+def test_shifts_clamp_the_shift_amount_as_tf():
+    x = tg.constant([1, 1, 1, -3], tg.int8)
+    assert tg.bitwise.left_shift(x, tg.constant([9, -1, 7, 2], tg.int8)).numpy().tolist() == [-128, 1, -128, -12]
+    assert tg.bitwise.right_shift(tg.constant([-128, 100, 7], tg.int8),
+                                  tg.constant([9, -1, 100], tg.int8)).numpy().tolist() == [-1, 100, 0]
+
+
+def test_integer_matrix_products_have_tf_kernels_only():
+    ones = lambda shape, dt: tg.ones(shape, dt)  # noqa: E731
+    assert tg.matmul(ones([1, 1, 2], tg.int16), ones([1, 2, 1], tg.int16)).numpy().tolist() == [[[2]]]
+    assert tg.matmul(ones([1, 2], tg.int64), ones([2, 1], tg.int64)).dtype == tg.int64
+    for dt in (tg.int8, tg.int16):
+        with pytest.raises(errors.InvalidArgumentError, match="attr 'T' of int"):
+            tg.matmul(ones([1, 2], dt), ones([2, 1], dt))
+        with pytest.raises(errors.InvalidArgumentError):
+            tg.tensordot(ones([1, 2], dt), ones([2, 1], dt), 1)
+        with pytest.raises(errors.NotFoundError):
+            tg.einsum("ij,jk->ik", ones([1, 2], dt), ones([2, 1], dt))
+    with pytest.raises(errors.InvalidArgumentError):
+        tg.matmul(ones([1, 1, 2], tg.int8), ones([1, 2, 1], tg.int8))
+    with pytest.raises(errors.NotFoundError):
+        tg.matmul(ones([1, 2], tg.uint8), ones([2, 1], tg.uint8))

@@ -51,16 +51,28 @@ def _int(value, what):
     return int(v)
 
 
-def _int_list(value, what):
-    """A list of Python ints from an int, a (nested) list or an integer tensor (TypeError otherwise)."""
+def _attr_error(attr, kind):
+    """TF's error for an index argument of the wrong type that goes straight to its op: ``attr`` is
+    (op, attribute[, allowed dtypes]), e.g. ("Transpose", "Tperm"); ``kind`` the NumPy kind of the value given."""
+    op, name, allowed = attr if len(attr) == 3 else attr + ("int32, int64",)
+    given = {"f": "float", "c": "complex64", "b": "bool"}.get(kind, "a non-integer type")
+    return _invalid(op, f"Value for attr '{name}' of {given} is not in the list of allowed values: {allowed}")
+
+
+def _int_list(value, what, attr=None):
+    """A list of Python ints from an int, a (nested) list or an integer tensor; otherwise TypeError, or
+    InvalidArgumentError (``_attr_error``) with ``attr``."""
     v = _static(value, what)
     if v.size and v.dtype.kind not in "iu":
+        if attr is not None:
+            raise _attr_error(attr, v.dtype.kind)
         raise TypeError(f"{what} must be integers (a list or an integer tensor), got {value!r}.")
     return [int(d) for d in v.reshape(-1)]
 
 
-def _shape_arg(shape, op):
-    """A tuple of ints from a list, tuple, TensorShape, int or 1-D integer tensor."""
+def _shape_arg(shape, op, attr=None):
+    """A tuple of ints from a list, tuple, TensorShape, int or 1-D integer tensor. Float dimensions raise
+    TF's TypeError (its conversion to int32), or with ``attr`` its op's InvalidArgumentError."""
     if isinstance(shape, TensorShape):
         dims = shape.as_list()
     elif _is_tensor(shape):
@@ -69,6 +81,10 @@ def _shape_arg(shape, op):
         dims = [shape]
     else:
         dims = [d if d is None else _static(d, f"The shape argument of {op}")[()] for d in shape]
+    if any(isinstance(d, (float, np.floating)) for d in dims):
+        if attr is not None:
+            raise _attr_error(attr, "f")
+        raise TypeError(f"Cannot convert {shape!r} to EagerTensor of dtype int32")
     try:
         dims = tuple(int(d) for d in dims)
     except (TypeError, ValueError):
@@ -76,15 +92,24 @@ def _shape_arg(shape, op):
     return dims
 
 
+def _fill_shape(shape, op, attr=None):
+    """``_shape_arg`` for the ops TF builds with Fill: every dimension non-negative."""
+    dims = _shape_arg(shape, op, attr)
+    for d in dims:
+        if d < 0:
+            raise _invalid("Fill", f"Dimension {d} must be >= 0")
+    return dims
+
+
 # --- creation -------------------------------------------------------------------
 def zeros(shape, dtype=_dt.float32, name=None, layout=None):
     """A tensor of zeros with the given shape and dtype (default float32)."""
-    return Tensor(np.zeros(_shape_arg(shape, "zeros"), dtype=_dt.as_dtype(dtype)._np))
+    return Tensor(np.zeros(_fill_shape(shape, "zeros"), dtype=_dt.as_dtype(dtype)._np))
 
 
 def ones(shape, dtype=_dt.float32, name=None, layout=None):
     """A tensor of ones with the given shape and dtype (default float32)."""
-    return Tensor(np.ones(_shape_arg(shape, "ones"), dtype=_dt.as_dtype(dtype)._np))
+    return Tensor(np.ones(_fill_shape(shape, "ones"), dtype=_dt.as_dtype(dtype)._np))
 
 
 def zeros_like(input, dtype=None, name=None, layout=None):  # noqa: A002 - TF's argument name
@@ -104,7 +129,7 @@ def fill(dims, value, name=None, layout=None):
     v = as_tensor(value)
     if v._value.ndim != 0:
         raise errors.InvalidArgumentError(None, "fill", f"value must be a scalar, got shape {v.shape} [Op:Fill]")
-    return Tensor(np.full(_shape_arg(dims, "fill"), v._value, dtype=v._value.dtype))
+    return Tensor(np.full(_fill_shape(dims, "fill", ("Fill", "index_type")), v._value, dtype=v._value.dtype))
 
 
 # --- identity and gradient blocking ------------------------------------------------
@@ -136,7 +161,7 @@ reshape_p = Primitive("reshape", _reshape_impl, (lambda g, out, x, shape: reshap
 def reshape(tensor, shape, name=None):
     """Reshapes; one dimension may be -1 and is inferred."""
     x = as_tensor(tensor)
-    shape = _shape_arg(shape, "reshape")
+    shape = _shape_arg(shape, "reshape", ("Reshape", "Tshape"))
     if x._value.shape == shape:
         return x
     size = x._value.size
@@ -159,7 +184,7 @@ broadcast_to_p = Primitive("broadcast_to", lambda x, shape: np.broadcast_to(x, s
 def broadcast_to(input, shape, name=None):  # noqa: A002
     """Broadcasts ``input`` to ``shape`` with NumPy's rules."""
     x = as_tensor(input)
-    shape = _shape_arg(shape, "broadcast_to")
+    shape = _shape_arg(shape, "broadcast_to", ("BroadcastTo", "Tidx"))
     try:
         np.broadcast_shapes(x._value.shape, shape)
     except ValueError:
@@ -224,7 +249,7 @@ def transpose(a, perm=None, conjugate=False, name="transpose"):
     """Permutes dimensions (reverses them when ``perm`` is None); ``conjugate`` also conjugates."""
     x = as_tensor(a)
     n = x._value.ndim
-    perm = list(builtins.range(n))[::-1] if perm is None else _int_list(perm, "transpose: perm")
+    perm = list(builtins.range(n))[::-1] if perm is None else _int_list(perm, "transpose: perm", ("Transpose", "Tperm"))
     if len(perm) != n:
         raise _invalid("Transpose", f"transpose expects a vector of size {n}. But input(1) is a vector of size "
                                     f"{len(perm)}")
@@ -351,7 +376,7 @@ def split(value, num_or_size_splits, axis=0, num=None, name="split"):
             raise _invalid("Split", "Number of ways to split should evenly divide the split dimension, but got "
                                     f"split_dim {axis} (size = {dim}) and num_split {k}")
         return _split(x, [dim // k] * k, axis)
-    sizes = _int_list(s, "split: num_or_size_splits")
+    sizes = _int_list(s, "split: num_or_size_splits", ("SplitV", "Tlen", "int8, int32, int64"))
     if sizes.count(-1) > 1:
         raise _invalid("SplitV", "There can only be one -1 in the input.")
     known = sum(d for d in sizes if d != -1)
@@ -389,7 +414,7 @@ tile_p = Primitive("tile", lambda x, multiples: np.tile(x, multiples), (_tile_ru
 def tile(input, multiples, name=None):  # noqa: A002
     """Repeats ``input`` ``multiples[i]`` times along dimension i."""
     x = as_tensor(input)
-    m = _int_list(multiples, "tile: multiples")
+    m = _int_list(multiples, "tile: multiples", ("Tile", "Tmultiples"))
     if len(m) != x._value.ndim:
         raise _invalid("Tile", f"Expected multiples argument to be a vector of length {x._value.ndim} but got "
                                f"length {len(m)}")
@@ -426,6 +451,8 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
             raise _invalid("Pad", f"Paddings must be non-negative: {lo} {hi}")
     if mode == "CONSTANT":
         cv = constant_values
+        if not _is_tensor(cv) and np.ndim(cv) == 0 and cv == 0:  # TF's Pad, with no value to convert
+            return execute(pad_p, (x,), {"paddings": pads, "value": np.zeros((), x._value.dtype)[()]})
         if _is_tensor(cv) and cv.dtype != x.dtype:
             raise _invalid("PadV2", f"cannot compute PadV2 as input #2(zero-based) was expected to be a "
                                     f"{x.dtype.name} tensor but is a {cv.dtype.name} tensor")
@@ -443,7 +470,7 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
                                         f"greater than {n}")
         if lo or hi:
             idx = np.concatenate([np.arange(lo, 0, -1) - 1 + shift, np.arange(n), n - 1 - shift - np.arange(hi)])
-            x = execute(gather_p, (x, Tensor(idx)), {"axis": axis, "batch_dims": 0})
+            x = gather_dense(x, idx, axis)
     return x
 
 
@@ -460,7 +487,7 @@ def reverse(tensor, axis, name=None):
     if a.ndim != 1:
         raise _invalid("ReverseV2", f"'dims' must be 1-dimension, not {a.ndim}: pass a list such as [{axis}]")
     axes = []
-    for i, v in enumerate(_int_list(a, "reverse: axis")):
+    for i, v in enumerate(_int_list(a, "reverse: axis", ("ReverseV2", "Tidx"))):
         if not -r <= v < r:
             raise _invalid("ReverseV2", f"'axis'[{i}] = {v} is out of valid range [{-r}, {r})")
         if v % r in axes:
@@ -501,6 +528,18 @@ gather_grad_p = Primitive("gather_grad", _scatter_impl, (
     lambda h, out, g, idx, shape, axis, batch_dims: execute(gather_p, (h, idx), {  # adjoint: gather again
         "axis": axis, "batch_dims": batch_dims}),
     None), linear=True)
+
+
+def gather_dense(x, idx, axis):
+    """``x`` gathered at constant indices ``idx`` (an array) along ``axis``, with a dense gradient, as TF's
+    ops built from slices (repeat, roll, mirror padding) give."""
+    if axis != 0:
+        return execute(gather_p, (x, Tensor(idx)), {"axis": axis, "batch_dims": 0})
+    perm = list(builtins.range(1, x._value.ndim)) + [0]
+    inv = [x._value.ndim - 1] + list(builtins.range(x._value.ndim - 1))
+    moved = transpose(x, perm) if x._value.ndim > 1 else expand_dims(x, 0)
+    out = execute(gather_p, (moved, Tensor(idx)), {"axis": moved._value.ndim - 1, "batch_dims": 0})
+    return transpose(out, inv) if x._value.ndim > 1 else reshape(out, [-1])
 
 
 def _index_tensor(op, indices, allowed=("int16", "int32", "int64")):

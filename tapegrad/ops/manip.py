@@ -79,25 +79,14 @@ def repeat(input, repeats, axis=None, name=None):  # noqa: A002 - TF's argument 
     if (reps < 0).any():
         raise _invalid("SequenceMask", "repeats must be non-negative")
     idx = np.repeat(np.arange(n, dtype=np.int64), np.broadcast_to(reps, (n,)))
-    return _gather_dense(x, idx, axis)
-
-
-def _gather_dense(x, idx, axis):
-    """``x`` gathered at constant indices along ``axis``, with a dense gradient (TF's repeat/roll give one)."""
-    if axis != 0:
-        return execute(_array.gather_p, (x, Tensor(idx)), {"axis": axis, "batch_dims": 0})
-    perm = list(builtins.range(1, x._value.ndim)) + [0]
-    inv = [x._value.ndim - 1] + list(builtins.range(x._value.ndim - 1))
-    moved = _array.transpose(x, perm) if x._value.ndim > 1 else _array.expand_dims(x, 0)
-    out = execute(_array.gather_p, (moved, Tensor(idx)), {"axis": moved._value.ndim - 1, "batch_dims": 0})
-    return _array.transpose(out, inv) if x._value.ndim > 1 else _array.reshape(out, [-1])
+    return _array.gather_dense(x, idx, axis)
 
 
 def roll(input, shift, axis, name=None):  # noqa: A002
     """Rolls elements along ``axis`` by ``shift`` (scalars or 1-D lists of equal length; shifts add up per axis)."""
     x = as_tensor(input)
-    s = _static(shift, "roll's shift").reshape(-1)
-    a = _static(axis, "roll's axis").reshape(-1)
+    s = np.array(_array._int_list(shift, "roll's shift", ("Roll", "Tshift")))
+    a = np.array(_array._int_list(axis, "roll's axis", ("Roll", "Taxis")))
     if s.size != a.size:
         raise _invalid("Roll", "shift and axis must have the same size")
     r = x._value.ndim

@@ -600,10 +600,18 @@ bitwise_or_p, bitwise_or = _def_binary("bitwise_or", np.bitwise_or, None, "x | y
 bitwise_xor_p, bitwise_xor = _def_binary("bitwise_xor", np.bitwise_xor, None, "x ^ y for integer tensors.",
                                          kinds="iu")
 invert_p, invert = _def_unary("invert", np.invert, None, "~x (bitwise NOT) for integer tensors.", kinds="iu")
-left_shift_p, left_shift = _def_binary("left_shift", np.left_shift, None, "x << y for integer tensors.",
-                                       kinds="iu")
-right_shift_p, right_shift = _def_binary("right_shift", np.right_shift, None,
-                                         "x >> y for integer tensors (arithmetic for signed ones).", kinds="iu")
+
+
+def _clamped_shift(np_shift):
+    """TF's shift kernels: the shift amount clamped to [0, bits - 1]."""
+    return lambda x, y: np_shift(x, np.clip(y, 0, x.dtype.itemsize * 8 - 1).astype(y.dtype))
+
+
+left_shift_p, left_shift = _def_binary("left_shift", _clamped_shift(np.left_shift), None,
+                                       "x << y for integer tensors (y clamped to [0, bits - 1]).", kinds="iu")
+right_shift_p, right_shift = _def_binary("right_shift", _clamped_shift(np.right_shift), None,
+                                         "x >> y for integer tensors (arithmetic for signed ones; y clamped to "
+                                         "[0, bits - 1]).", kinds="iu")
 
 # --- selection --------------------------------------------------------------------
 
@@ -727,6 +735,25 @@ matmul_p = Primitive("matmul", _matmul_impl, (_matmul_grad_a, _matmul_grad_b), k
 matmul_p.jvp = multilinear_jvp(matmul_p)  # ta b + a tb
 
 
+_MATMUL_TYPES = "bfloat16, half, float, double, int32, int64, uint8, uint16, uint32, uint64, complex64, complex128"
+
+
+_UNSIGNED = ("uint8", "uint16", "uint32", "uint64")
+
+
+def _product_kernel(op, t, undefined, missing=_UNSIGNED):
+    """TF's kernel lookup for a matrix product of integers: a dtype outside the op's definition
+    (``undefined``) raises InvalidArgumentError, one without a CPU kernel (``missing``) NotFoundError."""
+    name = t.dtype.name
+    if name in undefined:
+        raise errors.InvalidArgumentError(None, op, (
+            f"Value for attr 'T' of {name} is not in the list of allowed values: {_MATMUL_TYPES} [Op:{op}]"))
+    if name in missing:
+        raise errors.NotFoundError(None, op, (
+            f"Could not find device for node: {{{{node {op}}}}} = {op}[T=DT_{name.upper()}]; cast the inputs to "
+            f"int32, int64 or a floating dtype [Op:{op}]"))
+
+
 def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_b=False, a_is_sparse=False,
            b_is_sparse=False, output_type=None, grad_a=False, grad_b=False, name=None):
     """Matrix product of the last two dimensions, broadcasting the leading (batch) ones; ranks must be >= 2."""
@@ -755,6 +782,9 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
             raise errors.InvalidArgumentError(None, "MatMul", (
                 f"In[0] and In[1] must have compatible batch dimensions: {_dims(sa)} vs. {_dims(sb)} "
                 "[Op:BatchMatMulV2]")) from None
+    if a.dtype.is_integer:
+        batched = len(sa) > 2 or len(sb) > 2
+        _product_kernel("BatchMatMulV2" if batched else "MatMul", a, ("int8",) if batched else ("int8", "int16"))
     if is_complex(a):  # a plain transpose of a complex matrix is the adjoint of its conjugate
         a, b = (_c(a) if transpose_a else a), (_c(b) if transpose_b else b)
     return _mm(a, b, bool(adjoint_a or transpose_a), bool(adjoint_b or transpose_b))
@@ -819,6 +849,8 @@ def einsum(equation, *inputs, **kwargs):
     xs = [tensor(x) for x in inputs]
     if xs:
         same_dtype("Einsum", xs)
+        if xs[0].dtype.is_integer:
+            _product_kernel("Einsum", xs[0], (), ("int8", "int16") + _UNSIGNED)
     equation, xs = _explicit_einsum(equation.replace(" ", ""), xs)
     return _einsum(equation, xs)
 
@@ -888,6 +920,8 @@ def tensordot(a, b, axes, name=None):
     a = tensor(a)
     b = b if type(b) is Tensor else convert_to_tensor(b, dtype_hint=a.dtype)
     same_dtype("MatMul", (a, b))
+    if a.dtype.is_integer:
+        _product_kernel("MatMul", a, ("int8", "int16"))
     ra, rb = a._value.ndim, b._value.ndim
     a_axes, b_axes = _tensordot_axes(axes, ra, rb)
     a_sub, b_sub = _LETTERS[:ra], list(_LETTERS[ra:ra + rb])
