@@ -359,3 +359,50 @@ def test_while_loop_body_must_return_the_loop_variables_structure():
         f(tf.constant(1))
     bare = tf.function(lambda x: tf.while_loop(lambda v: v < 10, lambda v: v * 2, [x]))
     assert int(bare(tf.constant(1))[0]) == 16
+
+
+# --- loop variables that change shape (shape_invariants) ------------------------------------------------
+def growing(x, n):
+    """y grows by one row per iteration: its history is ragged."""
+    def body(i, y):
+        return i + 1, tf.concat([y, tf.tanh(y[-1:] @ Wh) * w + x[i % 2:i % 2 + 1] @ Wx], 0)
+    i0 = tf.constant(0)
+    _, y = tf.while_loop(lambda i, y: i < n, body, [i0, tf.ones((1, 4))],
+                         shape_invariants=[i0.shape, tf.TensorShape([None, 4])])
+    return tf.reduce_sum(y * y)
+
+
+def test_gradient_through_a_loop_whose_variables_change_shape_matches_eager():
+    x = tf.constant(rng.standard_normal((2, 3)).astype(np.float32))
+    eager, graph = _first_inside(lambda n: growing(x, n)), tf.function(_first_inside(lambda n: growing(x, n)))
+    for n in (3, 5, 0):
+        _assert_same(eager(tf.constant(n)), graph(tf.constant(n)), none_is_zeros=n == 0)
+    assert graph.experimental_get_tracing_count() == 1
+
+
+def test_a_tape_around_a_shape_changing_loop_it_does_not_differentiate():
+    @tf.function
+    def f(x):
+        with tf.GradientTape() as t:
+            t.watch(x)
+            y = tf.stop_gradient(growing(x, tf.constant(3)))
+            z = tf.reduce_sum(x * x) * y
+        return t.gradient(z, x)
+
+    x = tf.constant(rng.standard_normal((2, 3)).astype(np.float32))
+    np.testing.assert_allclose(f(x), 2 * x.numpy() * growing(x, tf.constant(3)).numpy(), rtol=1e-5)
+
+
+def test_second_order_through_a_shape_changing_loop_is_refused_in_graphs():
+    x = tf.constant(rng.standard_normal((2, 3)).astype(np.float32))
+
+    @tf.function
+    def f():
+        with tf.GradientTape() as t2:
+            with tf.GradientTape() as t1:
+                y = growing(x, tf.constant(3))
+            g = t1.gradient(y, Wh)
+        return t2.gradient(g, Wh)
+
+    with pytest.raises(NotImplementedError, match="change shape.*first order"):
+        f()

@@ -50,7 +50,7 @@ from .._core.tape import SelectiveVJP
 from .._core.tensor import Tensor, convert_to_tensor
 from ..ops.tensor_array import TensorArray
 from .executor import Compiled, _gemm
-from .tracer import STATEFUL, Eqn, Graph, RetraceNeeded, Tracer, mark_effects, tracing
+from .tracer import STATEFUL, Eqn, Graph, RetraceNeeded, Tracer, mark_effects, tracing, untraced
 
 DIFFERENTIABLE_VARIANT = weakref.WeakKeyDictionary()  # loop primitive -> its variant that saves iterations
 DEPENDENCIES = weakref.WeakKeyDictionary()  # cond/loop primitive -> fn(inputs' dependencies) -> outputs' (below)
@@ -295,7 +295,7 @@ def _cond_dependencies(st, sf, it, if_, ins):
     return [x | y for x, y in zip(a, b)]
 
 
-def _while_dependencies(sb, n, nc, nb, ne, save, ins):
+def _while_dependencies(sb, n, nc, nb, ne, save, ragged, ins):
     """A loop's outputs depend on their initial values and, through the iterations of the body, on what the
     body's outputs depend on; so do its emitted values and (with ``save``) its saved iterations."""
     inits, bcaps = ins[:n], ins[n + nc:n + nc + nb]
@@ -313,7 +313,7 @@ def _while_dependencies(sb, n, nc, nb, ne, save, ins):
             if d != acc[k]:
                 acc[k], grow = d, True
     emitted = [through(body[n + e]) for e in range(ne)]
-    return acc + emitted + (acc + [_NONE] if save else [])
+    return acc + emitted + (acc + [_NONE] * (1 + len(ragged)) if save else [])
 
 
 # --- while_loop --------------------------------------------------------------------------
@@ -377,7 +377,7 @@ def graph_while(cond, body, loop_vars, shape_invariants=None, maximum_iterations
     _state.graph.snapshot([sc.graph, sb.graph])
     outs = execute(saving if save else plain,
                    tuple(inits) + tuple(sc.captures) + tuple(sb.captures) + tuple(extra), {})
-    for k, t in enumerate(outs[:-1] if save else outs):  # emitted values and saved iterations grow with the count
+    for k, t in enumerate(outs[:2 * n + ne] if save else outs):  # emitted values and saved iterations grow
         if k >= n or k in dynamic:
             _state.graph.mark_dynamic(t)
     result = nest.pack_sequence_as(template, list(outs[:n]), expand_composites=True)
@@ -406,10 +406,13 @@ def _while_prims(sc, sb, n, nc, nb, ne, has_max, static):
     """The loop equation's primitive, and its variant that also outputs every iteration's loop variables.
 
     Outputs: the loop variables (n), the stacks of emitted values (ne), then for the variant the loop
-    variables of every iteration (n, the last one included) and the iteration count. ``static``: the
-    positions (loop variables, then emitted values) whose shapes are the same in every iteration.
+    variables of every iteration (n, the last one included), the iteration count and, for each loop
+    variable whose shape may change (``ragged``: not in ``static``, the positions, loop variables then
+    emitted values, whose shapes are the same in every iteration), the shape of every iteration: its
+    history is padded to the largest (``_pad_stack``).
     """
     emitted = [sb.graph.avals[v] for v in sb.graph.outputs[n:]]
+    ragged = [k for k in range(n) if k not in static]
 
     def make(save):
         def impl(*arrays):
@@ -443,12 +446,14 @@ def _while_prims(sc, sb, n, nc, nb, ne, has_max, static):
             if not save:
                 return out
             hist.append(xs)
-            return out + tuple(_stack([h[k] for h in hist]) for k in range(n)) + (np.asarray(i, np.int32),)
+            stacks = {k: _pad_stack([h[k] for h in hist]) for k in ragged}
+            return (out + tuple(stacks[k][0] if k in stacks else _stack([h[k] for h in hist]) for k in range(n))
+                    + (np.asarray(i, np.int32),) + tuple(stacks[k][1] for k in ragged))
 
         prim = Primitive("while", impl, _while_rule(sb, n, nc, nb, ne, static) if save else None, multiple_results=True,
                          register=False, save_output=True)
         mark_effects(prim, sc.graph, sb.graph)
-        DEPENDENCIES[prim] = functools.partial(_while_dependencies, sb, n, nc, nb, ne, save)
+        DEPENDENCIES[prim] = functools.partial(_while_dependencies, sb, n, nc, nb, ne, save, ragged)
         return prim
 
     plain, saving = make(False), make(True)
@@ -467,6 +472,42 @@ def _stack(arrays, shape=None, dtype=None):
         if a.shape != first:
             return np.stack(arrays)  # shapes that change (shape_invariants): np.stack says what is wrong
     return np.concatenate(arrays).reshape((len(arrays),) + first)
+
+
+def _pad_stack(arrays):
+    """The iterations of a loop variable whose shape changes: ``(padded, shapes)``, ``padded[t]`` holding
+    ``arrays[t]`` in its leading corner (zeros elsewhere) and ``shapes[t]`` its shape."""
+    ranks = {a.ndim for a in arrays}
+    if len(ranks) > 1:
+        raise ValueError(f"while_loop: a loop variable changes rank across iterations ({sorted(ranks)}); "
+                         "tapegrad differentiates loops whose loop variables keep their rank.")
+    shapes = np.array([a.shape for a in arrays], np.int64).reshape(len(arrays), ranks.pop())
+    padded = np.zeros((len(arrays),) + tuple(shapes.max(0)), arrays[0].dtype)
+    for t, a in enumerate(arrays):
+        padded[(t,) + _corner(a.shape)] = a
+    return padded, shapes
+
+
+def _corner(shape):
+    return tuple(slice(0, int(d)) for d in shape)
+
+
+def _take_ragged_impl(h, i, shapes):
+    return h[i][_corner(shapes[i])]
+
+
+def _put_ragged_impl(g, i, shapes, like):
+    out = np.zeros_like(like)
+    out[(int(i),) + _corner(shapes[i])] = g
+    return out
+
+
+take_ragged_p = Primitive("take_ragged_iteration", _take_ragged_impl,
+                          (lambda g, out, h, i, shapes: execute(put_ragged_p, (g, i, shapes, h), {}), None, None),
+                          linear=True, save_inputs=True, register=False)
+put_ragged_p = Primitive("put_ragged_iteration", _put_ragged_impl,
+                         (lambda g, out, x, i, shapes, like: execute(take_ragged_p, (g, i, shapes), {}),
+                          None, None, None), linear=True, save_inputs=True, register=False)
 
 
 def _max_positive(m):
@@ -502,12 +543,13 @@ def _zeros(x):
     return execute(zeros_p, (x,), {})
 
 
-def _take(h, i, static=False):
+def _take(h, i, static=False, shapes=None):
     """``h[i]``: iteration ``i`` of a while loop's saved history (or stacked values).
 
-    ``static``: every iteration has the shape traced (only the history's length changes).
+    ``static``: every iteration has the shape traced (only the history's length changes); ``shapes``:
+    the iterations' shapes of a padded history (``_pad_stack``).
     """
-    t = execute(take_p, (h, i), {})
+    t = execute(take_p, (h, i), {}) if shapes is None else execute(take_ragged_p, (h, i, shapes), {})
     tracer = _state.graph
     if static and tracer is not None:
         tracer.dynamic.discard(tracer.names.get(id(t)))
@@ -576,6 +618,11 @@ def _while_rule(sb, n, nc, nb, ne, static):
         from ..ops.math import add, greater_equal, maximum, minimum, subtract
         from .function import replay
         hists, count = kept[n + ne:2 * n + ne], kept[2 * n + ne]
+        shapes = dict(zip([k for k in range(n) if k not in static], kept[2 * n + ne + 1:]))
+
+        def iteration(k, h, i):  # loop variable k of iteration i in a history h (or in its cotangent)
+            return _take(h, i, k in static, shapes.get(k))
+
         bcaps = inputs[n + nc:n + nc + nb]
         out = [None] * len(inputs)
         deps = _dependencies(sb.graph)
@@ -603,12 +650,21 @@ def _while_rule(sb, n, nc, nb, ne, static):
         ghist = [None if _absent(gs[n + ne + k]) else gs[n + ne + k] for k in carried]
         g0 = []
         for k, gh in zip(carried, ghist):  # the cotangent of the last iteration's loop variables
-            last = None if gh is None else _take(gh, count, k in static)
+            last = None if gh is None else iteration(k, gh, count)
             g = gs[k] if last is None else last if gs[k] is None else add(gs[k], last)
             g0.append(_zeros(kept[k]) if g is None else g)
-        acc0 = [_zeros(bcaps[j]) for j in fc]
         m = len(carried)
         hoist = _state.graph is not None
+        if hoist and any(k in shapes for k in carried):
+            if ge or any(gh is not None for gh in ghist):
+                _first_order_only()
+            res = execute(_ragged_reverse(sb, n, carried, fc, list(shapes)),
+                          (count,) + tuple(hists) + tuple(shapes.values()) + tuple(g0) + tuple(bcaps), {})
+            for k, g in zip(carried + [n + nc + j for j in fc], res):
+                if k >= n or needed is None or needed[k]:
+                    out[k] = g
+            return out
+        acc0 = [_zeros(bcaps[j]) for j in fc]
         plans = []
 
         def rcond(i, *rest):
@@ -617,11 +673,11 @@ def _while_rule(sb, n, nc, nb, ne, static):
         def rbody(i, *rest):
             gv, acc = rest[:m], rest[m:]
             at = maximum(i, 0)
-            xs = [_take(h, at, k in static) for k, h in enumerate(hists)]
+            xs = [iteration(k, h, at) for k, h in enumerate(hists)]
             srcs = [xs[k] for k in carried] + [bcaps[j] for j in fc]
             if hoist:  # the loop variables this iteration computed, as saved
                 nxt = minimum(add(at, 1), count)
-                saved = {k: _take(hists[k], nxt, k in static) for k in fl}
+                saved = {k: iteration(k, hists[k], nxt) for k in fl}
                 start = len(_state.graph.graph.eqns)
             with GradientTape() as tape:
                 tape.watch(srcs)
@@ -633,7 +689,7 @@ def _while_rule(sb, n, nc, nb, ne, static):
                                   unconnected_gradients="zero")
             if hoist:
                 _reuse_saved(_state.graph, start, end, [(outs[k], saved[k]) for k in fl])
-            gx = [g if gh is None else add(g, _take(gh, at, k in static)) for g, gh, k in zip(grads[:m], ghist, carried)]
+            gx = [g if gh is None else add(g, iteration(k, gh, at)) for g, gh, k in zip(grads[:m], ghist, carried)]
             planner = _SumPlanner(1 + len(rest)) if hoist else None
             new_acc = []
             for a, g in zip(acc, grads[m:]):
@@ -646,8 +702,10 @@ def _while_rule(sb, n, nc, nb, ne, static):
             return (loop_vars, list(planner.emitted.values())) if hoist else loop_vars
 
         init = [subtract(count, 1)] + g0 + acc0
-        if hoist:
-            res, stacks = graph_while(rcond, rbody, init, emit=True)
+        if hoist:  # the cotangent of a loop variable whose shape changes changes shape too
+            invariants = [TensorShape([None] * t.shape.rank) if 0 < p <= m and carried[p - 1] in shapes else t.shape
+                          for p, t in enumerate(init)]
+            res, stacks = graph_while(rcond, rbody, init, shape_invariants=invariants, emit=True)
         else:
             from ..ops.control_flow import while_loop
             res, stacks = while_loop(rcond, rbody, init), []
@@ -662,6 +720,41 @@ def _while_rule(sb, n, nc, nb, ne, static):
             out[n + nc + j] = total if total is not None else _zeros(bcaps[j])
         return out
     return SelectiveVJP(rule)
+
+
+def _first_order_only(*args, **params):
+    raise NotImplementedError(
+        "tapegrad differentiates a while_loop whose loop variables change shape (shape_invariants) to first order "
+        "only inside tf.function; here a higher-order gradient reaches it. Compute it eagerly, or keep the loop "
+        "variables' shapes fixed (pad them).")
+
+
+def _ragged_reverse(sb, n, carried, fc, ragged):
+    """The reverse pass of a loop whose loop variables change shape, as one equation that runs it eagerly when
+    the graph runs (the body's gradient rules then see each iteration's shapes). Its inputs: the iteration
+    count, the histories, the shapes of the ragged ones, the cotangents of the ``carried`` loop variables
+    and the body's captures; its outputs: the cotangents of the carried initial values and captures ``fc``."""
+    def impl(count, *arrays):
+        from .._core.tape import GradientTape
+        from .function import replay
+        hists, rest = arrays[:n], arrays[n + len(ragged):]
+        shapes = dict(zip(ragged, arrays[n:n + len(ragged)]))
+        gv, bcaps = [Tensor(a) for a in rest[:len(carried)]], [Tensor(a) for a in rest[len(carried):]]
+        acc = [np.zeros_like(bcaps[j]._value) for j in fc]
+        with untraced():
+            for i in range(int(count) - 1, -1, -1):
+                xs = [Tensor(_take_ragged_impl(h, i, shapes[k]) if k in shapes else h[i]) for k, h in enumerate(hists)]
+                srcs = [xs[k] for k in carried] + [bcaps[j] for j in fc]
+                with GradientTape() as tape:
+                    tape.watch(srcs)
+                    outs = replay(sb.graph, xs + bcaps, {})
+                grads = tape.gradient([outs[k] for k in carried], srcs, output_gradients=gv,
+                                      unconnected_gradients="zero")
+                gv = grads[:len(carried)]
+                acc = [a + convert_to_tensor(g)._value for a, g in zip(acc, grads[len(carried):])]
+        return tuple(g._value for g in gv) + tuple(acc)
+
+    return Primitive("while_grad_changing_shapes", impl, _first_order_only, multiple_results=True, register=False)
 
 
 def _reuse_saved(tracer, start, end, saved):

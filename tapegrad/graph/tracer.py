@@ -38,6 +38,7 @@ variables under relaxed ``shape_invariants``, of its saved iterations, and of
 what is computed from them do change while the graph runs: the tracer marks
 them *dynamic*, and ``tf.shape`` / ``tf.size`` of them are equations.
 """
+import contextlib
 import itertools
 import weakref
 
@@ -441,6 +442,17 @@ STATEFUL.update((host_p, host_effect_p))
 EFFECTFUL.add(host_effect_p)
 
 
+@contextlib.contextmanager
+def untraced():
+    """Runs its block eagerly: no tracer, tape or watcher sees the ops in it."""
+    saved = (_state.tapes, _state.watchers, _state.graph)
+    _state.tapes, _state.watchers, _state.graph = [], [], None
+    try:
+        yield
+    finally:
+        _state.tapes, _state.watchers, _state.graph = saved
+
+
 def host_call(fn, *args, touches=()):
     """``fn(*args)``, evaluated on every call of a traced function (like ``tf.py_function``).
 
@@ -457,12 +469,8 @@ def host_call(fn, *args, touches=()):
     for v in touches:
         g.root.restore.setdefault(id(v), (v, v._value))
         g.undo.setdefault(id(v), (v, v._value))
-    saved = (_state.tapes, _state.watchers, _state.graph)
-    _state.tapes, _state.watchers, _state.graph = [], [], None
-    try:
+    with untraced():
         out = fn(*args)
-    finally:
-        _state.tapes, _state.watchers, _state.graph = saved
     single = type(out) is not tuple
     outs = () if out is None else tuple(Tensor(o._value if isinstance(o, Tensor) else np.asarray(o))
                                         for o in ((out,) if single else out))
