@@ -293,3 +293,41 @@ def test_dtypes_namespace():
     assert tf.dtypes.cast(tf.constant([1.7]), tf.dtypes.int32).numpy().tolist() == [1]
     assert tf.dtypes.saturate_cast(tf.constant([300.0]), tf.uint8).numpy().tolist() == [255]
     assert tf.dtypes.complex(1.0, 2.0).dtype == tf.complex64
+
+
+@pytest.mark.parametrize("op, args, message", [
+    (lambda a, b: a * b, ("float32", "float64"), "Input 'y' of 'multiply' Op has type float64 that does not match "
+                                                 "type float32 of argument 'x'"),
+    (tf.math.add, ("int32", "float32"), "Input 'y' of 'add' Op has type float32 that does not match type int32"),
+    (lambda a, b: tf.matmul(tf.reshape(a, [1, 1]), tf.reshape(b, [1, 1])), ("float32", "float64"),
+     "Input 'b' of 'MatMul' Op has type float64 that does not match type float32 of argument 'a'"),
+    (tf.math.atan2, ("float32", "float64"), "Input 'x' of 'atan2' Op has type float64"),
+    (lambda a, b: tf.add_n([a, b]), ("float32", "float64"),
+     r"Tensors in list passed to 'inputs' of 'AddN' Op have types \[float32, float64\] that don't all match"),
+    (lambda a, b: tf.concat([tf.reshape(a, [1]), tf.reshape(b, [1])], 0), ("int32", "float32"),
+     r"'values' of 'ConcatV2' Op have types \[int32, float32\]"),
+    (lambda a, b: tf.tensor_scatter_nd_update(tf.reshape(a, [1]), [[0]], tf.reshape(b, [1])),
+     ("float32", "float64"), "Input 'updates' of 'TensorScatterUpdate' Op has type float64"),
+])
+def test_dtype_mismatch_is_a_type_error_while_tracing(op, args, message):
+    # TF checks an op's input dtypes as it builds the graph op (TypeError); its eager kernel raises
+    # InvalidArgumentError
+    a, b = tf.constant(1, args[0]), tf.constant(2, args[1])
+    with pytest.raises(errors.InvalidArgumentError, match="cannot compute"):
+        op(a, b)
+    with pytest.raises(TypeError, match=message):
+        tf.function(op)(a, b)
+
+
+def test_python_scalar_of_another_kind_in_a_traced_loop_is_a_type_error():
+    @tf.function
+    def loop(n):
+        s = 0
+        for _ in tf.range(n):
+            s = s + 0.5
+        return s
+
+    with pytest.raises(TypeError, match="Input 'y' of 'add' Op has type float32 that does not match type int32"):
+        loop(tf.constant(3))
+    with pytest.raises(TypeError, match="`x` and `y` must have the same dtype, got tf.float32 != tf.float64"):
+        tf.function(lambda a, b: a / b)(tf.constant(1.0), tf.constant(1.0, tf.float64))

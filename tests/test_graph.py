@@ -1,5 +1,7 @@
 """Graph mode: tracing, retracing, side effects, variables, gradients, control flow, the executor."""
+import contextlib
 import io
+import sys
 import warnings
 
 import numpy as np
@@ -170,6 +172,22 @@ def test_python_side_effects_once_tf_print_every_call():
     f(tf.constant(2.0))
     assert log == ["traced"]
     assert out.getvalue() == "x = 1\nx = 2\n"
+
+
+def test_tf_print_to_sys_stdout_writes_to_the_current_stdout(capsys):
+    @tf.function
+    def f(x):
+        tf.print("x =", x, output_stream=sys.stdout)
+        return x
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):  # traced here: the graph names the stream, not this StringIO
+        f(tf.constant(1))
+    assert out.getvalue() == "x = 1\n"
+    out.close()
+    f(tf.constant(2))
+    tf.print("eager", output_stream=sys.stdout)
+    assert capsys.readouterr().out == "x = 2\neager\n"
 
 
 # --- variables ------------------------------------------------------------------------

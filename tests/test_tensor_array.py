@@ -128,3 +128,51 @@ def test_nest_leaf_by_default_composite_when_expanded():
     back = nest.pack_sequence_as(s, [flat[0] * 2.0, flat[1]], expand_composites=True)
     np.testing.assert_array_equal(back["a"].read(1).numpy(), [6.0, 8.0])
     assert back["a"].element_shape == (2,)
+
+
+def _squares_to(n, make):
+    """Writes i * i at each index i < n of the TensorArray ``make(n)`` in a traced loop; its stack."""
+    @tf.function
+    def squares(n):
+        ta = make(n)
+        for i in tf.range(n):
+            ta = ta.write(i, tf.cast(i * i, tf.float32))
+        return ta.stack()
+
+    return squares(tf.constant(n)).numpy()
+
+
+def test_dynamic_size_writes_in_a_function_check_the_grown_buffer():
+    # the buffer grows in the loop: an index is checked against its run-time shape, not the traced one
+    grown = _squares_to(5, lambda n: tf.TensorArray(tf.float32, size=0, dynamic_size=True))
+    np.testing.assert_array_equal(grown, [0, 1, 4, 9, 16])
+
+    @tf.function
+    def fixed(i):
+        return tf.TensorArray(tf.float32, size=2).write(i, 1.0).stack()
+
+    fixed(tf.constant(1))
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"indices\[0\] = \[5\] does not index into shape"):
+        fixed(tf.constant(5))  # a fixed-size buffer still refuses an index past its end when the graph runs
+
+
+def test_tensor_scatter_index_check_is_immediate_eagerly():
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"indices\[0\] = \[3\] does not index into shape"):
+        tf.tensor_scatter_nd_update(tf.zeros([2]), [[3]], [1.0])
+
+
+def test_symbolic_size_without_element_shape_takes_it_from_the_first_write():
+    np.testing.assert_array_equal(_squares_to(5, lambda n: tf.TensorArray(tf.float32, size=n)), [0, 1, 4, 9, 16])
+
+    @tf.function
+    def partly(n):
+        ta = tf.TensorArray(tf.float32, size=n).write(1, [1.0, 2.0])
+        return ta.stack(), ta.concat(), ta.size()
+
+    stacked, concat, size = partly(tf.constant(3))
+    np.testing.assert_array_equal(stacked.numpy(), [[0, 0], [1, 2], [0, 0]])
+    np.testing.assert_array_equal(concat.numpy(), [0, 0, 1, 2, 0, 0])
+    assert int(size) == 3
+    assert int(tf.function(lambda n: tf.TensorArray(tf.float32, size=n).size())(tf.constant(4))) == 4
+    with pytest.raises(tf.errors.InvalidArgumentError, match="non-fully-defined element_shape"):
+        tf.function(lambda n: tf.TensorArray(tf.float32, size=n).stack())(tf.constant(2))

@@ -45,15 +45,6 @@ KNOWN = {
                             "sizes where TF shows None for input_signature / reduce_retracing dimensions, a new "
                             "size or a Variable argument of the same spec traces again (Python side effects run "
                             "again; TF traces once per spec, also for Variables).",
-    "graph_tensorarray_dynamic.py": "Open bug outside tapegrad/graph: _tensor_scatter in tapegrad/ops/indexing.py "
-                                    "checks indices against the traced shape of a tensor whose shape grows in a "
-                                    "loop (a dynamic_size TensorArray's buffer); it should check the run-time shape.",
-    "graph_tensorarray_size.py": "Open bug outside tapegrad/graph: TensorArray(size=<symbolic tensor>) without "
-                                 "element_shape fails in tapegrad/ops/tensor_array.py (it builds its zero buffer "
-                                 "before any write gives the element shape).",
-    "graph_dtype_mismatch.py": "Open bug outside tapegrad/graph: TF raises TypeError for a binary op's dtype "
-                               "mismatch while building a graph (InvalidArgumentError eagerly); tapegrad/ops raise "
-                               "InvalidArgumentError in both.",
 }
 
 _NUMBER = re.compile(r"[-+]?(?:nan|inf|(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?)")

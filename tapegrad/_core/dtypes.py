@@ -8,6 +8,9 @@ import builtins
 
 import numpy as np
 
+from .. import errors
+from .context import state as _state
+
 try:
     import ml_dtypes as _ml
 except ImportError:  # bfloat16 is then unavailable
@@ -153,3 +156,30 @@ def from_numpy(np_dtype):
         raise TypeError(f"NumPy dtype {np_dtype} has no tapegrad equivalent; cast the array to a "
                         "supported dtype (float16/32/64, bfloat16, int8..64, uint8..64, bool, complex64/128).")
     return dt
+
+
+def mismatch_error(op, index, expected, got, args=None, hint=""):
+    """TF's error for input #``index`` of ``op``, of DType ``got`` where the op needs ``expected``.
+
+    Eagerly the kernel's InvalidArgumentError; while a ``function`` is traced the TypeError TF raises as it
+    builds the graph op, naming the expected input's and the offending input's arguments ``args`` (a pair;
+    None: by position). ``hint``: a sentence appended to either message.
+    """
+    tail = f". {hint}" if hint else ""
+    if _state.graph is None:
+        return errors.InvalidArgumentError(None, op, f"cannot compute {op} as input #{index}(zero-based) was "
+                                                     f"expected to be a {expected.name} tensor but is a "
+                                                     f"{got.name} tensor [Op:{op}]{tail}")
+    first, other = (f"argument '{args[0]}'", f"Input '{args[1]}'") if args else ("input #0", f"Input #{index}")
+    return TypeError(f"{other} of '{op}' Op has type {got.name} that does not match type {expected.name} of "
+                     f"{first}{tail or '.'}")
+
+
+def list_mismatch_error(op, arg, dtypes):
+    """TF's error for the list argument ``arg`` of ``op`` whose tensors' DTypes ``dtypes`` differ (eagerly the
+    kernel's InvalidArgumentError, while a ``function`` is traced TF's TypeError; see ``mismatch_error``)."""
+    index = next(i for i, d in enumerate(dtypes) if d != dtypes[0])
+    if _state.graph is None:
+        return mismatch_error(op, index, dtypes[0], dtypes[index])
+    return TypeError(f"Tensors in list passed to '{arg}' of '{op}' Op have types "
+                     f"[{', '.join(d.name for d in dtypes)}] that don't all match.")

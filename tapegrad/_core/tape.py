@@ -15,6 +15,7 @@ import warnings
 
 import numpy as np
 
+from . import dtypes as _dt
 from . import nest
 from .indexed_slices import IndexedSlices, combine
 from .context import state as _state
@@ -454,9 +455,8 @@ def _seeds(targets, output_gradients):
             og = og._read() if isinstance(og, Variable) else og
             og = og if isinstance(og, Tensor) else convert_to_tensor(og, dtype_hint=t.dtype)
             if og.dtype is not t.dtype:
-                raise errors.InvalidArgumentError(None, "Mul", (
-                    f"cannot compute Mul as input #1(zero-based) was expected to be a {og.dtype.name} tensor but "
-                    f"is a {t.dtype.name} tensor [Op:Mul]: output_gradients must have their target's dtype."))
+                raise _dt.mismatch_error("Mul", 1, og.dtype, t.dtype, ("x", "y"),
+                                         "output_gradients must have their target's dtype.")
             if og._value.shape != t._value.shape:
                 try:
                     if np.broadcast_shapes(og._value.shape, t._value.shape) != t._value.shape:

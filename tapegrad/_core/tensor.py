@@ -684,10 +684,10 @@ def _pack(value, dtype):
     for i, v in enumerate(value):
         if isinstance(v, (Tensor, Variable)):
             if v.dtype is not dtype:
-                from .. import errors
-                raise errors.InvalidArgumentError(None, "Pack", (
-                    f"cannot compute Pack as input #{i}(zero-based) was expected to be a {dtype.name} tensor "
-                    f"but is a {v.dtype.name} tensor [Op:Pack]"))
+                if _state.graph is not None:  # TF's auto-packing conversion, not the Pack op, refuses it then
+                    raise TypeError(f"Cannot convert a list containing a tensor of dtype {v.dtype!r} to {dtype!r} "
+                                    f"(Tensor is: {v!r})")
+                raise _dt.mismatch_error("Pack", i, dtype, v.dtype)
             elems.append(v)
         elif isinstance(v, (list, tuple)) and any(isinstance(u, (Tensor, Variable)) for u in _flatten_list(v)):
             elems.append(_pack(v, dtype))

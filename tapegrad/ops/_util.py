@@ -16,12 +16,13 @@ def tensor(x, dtype=None):
     return convert_to_tensor(x, dtype=dtype)
 
 
-def pair(name, x, y):
+def pair(name, x, y, args=("x", "y")):
     """Converts a binary op's operands with TF's rules.
 
     The first Tensor (or Variable) operand fixes the dtype; Python and NumPy
     operands are converted to it (TypeError when TF would refuse, e.g. 1.5 to
-    int32); two Tensors of different dtypes are an InvalidArgumentError.
+    int32); two Tensors of different dtypes are an InvalidArgumentError, a
+    TypeError naming the op's arguments ``args`` while a function is traced.
     """
     if type(x) is Tensor and type(y) is Tensor and x._value.dtype is y._value.dtype:
         return x, y
@@ -35,10 +36,8 @@ def pair(name, x, y):
         y = _operand(y, x._value.dtype)
     a, b = x._value.dtype, y._value.dtype
     if a is not b and a != b:
-        raise errors.InvalidArgumentError(None, name, (
-            f"cannot compute {name} as input #1(zero-based) was expected to be a {_dt.from_numpy(a).name} "
-            f"tensor but is a {_dt.from_numpy(b).name} tensor [Op:{name}]. Operands of a binary op must "
-            "have the same dtype: cast one with tapegrad.cast."))
+        raise _dt.mismatch_error(name, 1, _dt.from_numpy(a), _dt.from_numpy(b), args,
+                                 "Operands of a binary op must have the same dtype: cast one with tapegrad.cast.")
     return x, y
 
 
@@ -74,15 +73,16 @@ def _operand(value, np_dtype):
     return convert_to_tensor(value, dtype=_dt.from_numpy(np_dtype))
 
 
-def same_dtype(name, tensors):
-    """Checks that all tensors share the first one's dtype (InvalidArgumentError otherwise)."""
+def same_dtype(name, tensors, args=None):
+    """Checks that all tensors share the first one's dtype (InvalidArgumentError otherwise; a TypeError while a
+    function is traced). ``args``: the op's argument names, one per tensor, or one str naming the list argument
+    that holds them all (None: by position)."""
     d0 = tensors[0]._value.dtype
     for i, t in enumerate(tensors[1:], 1):
         if t._value.dtype != d0:
-            raise errors.InvalidArgumentError(None, name, (
-                f"cannot compute {name} as input #{i}(zero-based) was expected to be a "
-                f"{_dt.from_numpy(d0).name} tensor but is a {_dt.from_numpy(t._value.dtype).name} tensor "
-                f"[Op:{name}]"))
+            if isinstance(args, str):
+                raise _dt.list_mismatch_error(name, args, [dtype_of(u) for u in tensors])
+            raise _dt.mismatch_error(name, i, _dt.from_numpy(d0), dtype_of(t), args and (args[0], args[i]))
 
 
 def dtype_of(t):

@@ -273,7 +273,7 @@ def _matching(op, values):
         t = as_tensor(v) if _is_tensor(v) else convert_to_tensor(v, dtype=dtype)
         dtype = t.dtype if dtype is None else dtype
         out.append(t)
-    same_dtype(op, out)
+    same_dtype(op, out, "values")
     return out
 
 
@@ -454,8 +454,7 @@ def pad(tensor, paddings, mode="CONSTANT", constant_values=0, name=None):
         if not _is_tensor(cv) and np.ndim(cv) == 0 and cv == 0:  # TF's Pad, with no value to convert
             return execute(pad_p, (x,), {"paddings": pads, "value": np.zeros((), x._value.dtype)[()]})
         if _is_tensor(cv) and cv.dtype != x.dtype:
-            raise _invalid("PadV2", f"cannot compute PadV2 as input #2(zero-based) was expected to be a "
-                                    f"{x.dtype.name} tensor but is a {cv.dtype.name} tensor")
+            raise _dt.mismatch_error("PadV2", 2, x.dtype, cv.dtype, ("input", "constant_values"))
         cv = as_tensor(cv, dtype=x.dtype)
         if cv._value.ndim != 0:
             raise _invalid("PadV2", f"constant_values must be a scalar. Got shape {_fmt(cv._value.shape)}")

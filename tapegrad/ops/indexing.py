@@ -109,8 +109,7 @@ def scatter_nd(indices, updates, shape, name=None):
     if _is_tensor(shape):
         s = as_tensor(shape)
         if s.dtype != i.dtype:
-            raise _invalid("ScatterNd", f"cannot compute ScatterNd as input #2(zero-based) was expected to be a "
-                                        f"{i.dtype.name} tensor but is a {s.dtype.name} tensor")
+            raise _dt.mismatch_error("ScatterNd", 2, i.dtype, s.dtype, ("indices", "shape"))
         sv = _static(s, "scatter_nd's shape")
     else:
         sv = _static(shape.as_list() if isinstance(shape, TensorShape) else shape, "scatter_nd's shape")
@@ -232,12 +231,9 @@ _TENSOR_SCATTER = {"TensorScatterUpdate": tensor_scatter_nd_update_p, "TensorSca
 
 def _tensor_scatter(op, tensor, indices, updates):
     prim = _TENSOR_SCATTER[op]
-    try:
-        x, u = _matching(op, [tensor, updates])
-    except errors.InvalidArgumentError:  # name updates as input #2, as TF does
-        x, u = as_tensor(tensor), as_tensor(updates)
-        raise _invalid(op, f"cannot compute {op} as input #2(zero-based) was expected to be a {x.dtype.name} "
-                           f"tensor but is a {u.dtype.name} tensor") from None
+    if _is_tensor(tensor) and _is_tensor(updates) and tensor.dtype != updates.dtype:  # updates are input #2
+        raise _dt.mismatch_error(op, 2, tensor.dtype, updates.dtype, ("tensor", "updates"))
+    x, u = _matching(op, [tensor, updates])
     i = _index_tensor(op, indices)
     if prim.kinds is not None and _dt.from_numpy(x._value.dtype)._kind not in prim.kinds:
         raise errors.NotFoundError(None, op, f"Could not find a {op} kernel for dtype {x.dtype.name} [Op:{op}]")
@@ -256,7 +252,7 @@ def _tensor_scatter(op, tensor, indices, updates):
     if upd.shape[outer:] != shape[ix:]:
         raise _invalid(op, f"The inner {len(shape) - ix} dimensions of output.shape={_fmt(shape)} must match the "
                            f"inner {upd.ndim - outer} dimensions of updates.shape={_fmt(upd.shape)}")
-    value_check(lambda v: _check_nd_indices(op, v, shape), i)
+    value_check(lambda v, t: _check_nd_indices(op, v, t.shape), i, x)  # the run-time shape (it may vary)
     return execute(prim, (x, i, u), NO_PARAMS)
 
 

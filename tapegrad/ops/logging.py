@@ -43,19 +43,33 @@ def print(*inputs, output_stream=None, summarize=3, sep=" ", end="\n", name=None
     """Prints tensors (and other values) like ``tf.print``: to stderr by default, summarized.
 
     ``summarize`` is the number of leading and trailing elements kept per
-    dimension (-1 or None for all).
+    dimension (-1 or None for all). ``output_stream``: ``sys.stderr`` (the
+    default), ``sys.stdout`` or any object with a ``write`` method. As in TF,
+    ``sys.stdout``/``sys.stderr`` name a stream: the text goes to whichever
+    object ``sys.stdout`` is when it is written, also from a function traced
+    earlier. TF's kernel writes to file descriptor 1 or 2 instead; writing to
+    Python's objects keeps the order with ``print`` and also reaches notebooks
+    and ``contextlib.redirect_stdout``, which TF's output bypasses.
     """
+    stream = output_stream
+    if stream is None or stream is sys.stderr:
+        stream = _STDERR
+    elif stream is sys.stdout:
+        stream = _STDOUT
     if _state.graph is not None:  # inside a traced function: print on every call, not at trace time
         flat = nest.flatten(list(inputs))
         tensors = [convert_to_tensor(x) for x in flat if isinstance(x, (Tensor, Variable))]
         _state.graph.add(_print_p, tensors, (), {"template": list(inputs), "options": (
-            output_stream, summarize, sep, end)})
+            stream, summarize, sep, end)})
         return None
-    _write(inputs, output_stream, summarize, sep, end)
+    _write(inputs, stream, summarize, sep, end)
 
 
-def _write(inputs, output_stream, summarize, sep, end):
-    stream = sys.stderr if output_stream is None else output_stream
+_STDOUT, _STDERR = "stdout", "stderr"  # the current sys.stdout / sys.stderr when the text is written
+
+
+def _write(inputs, stream, summarize, sep, end):
+    stream = sys.stdout if stream is _STDOUT else sys.stderr if stream is _STDERR else stream
     if summarize is not None and summarize < 0:
         summarize = None
     stream.write(sep.join(_format(x, summarize) for x in inputs) + end)

@@ -164,7 +164,7 @@ def _div_operands(op, x, y):
     """TF's __truediv__ conversion: integers are cast to float first; mismatched dtypes are a TypeError."""
     try:
         x, y = pair(op, x, y)
-    except errors.InvalidArgumentError:
+    except (errors.InvalidArgumentError, TypeError):  # mismatched dtypes, or an operand that does not convert
         raise TypeError(f"`x` and `y` must have the same dtype, got {tensor(x).dtype!r} != "
                         f"{tensor(y).dtype!r}.") from None
     if x.dtype.is_bool:
@@ -305,7 +305,7 @@ def add_n(inputs, name=None):
     if not xs:
         raise ValueError("Inputs must be an iterable of at least one Tensor/IndexedSlices with the same "
                          "dtype and shape.")
-    same_dtype("AddN", xs)
+    same_dtype("AddN", xs, "inputs")
     for i, x in enumerate(xs[1:], 1):
         if x._value.shape != xs[0]._value.shape:
             raise errors.InvalidArgumentError(None, "AddN", (
@@ -481,7 +481,7 @@ atan2_p.jvp = symmetric_jvp(atan2_p.vjp)  # (ty x - tx y) / (x^2 + y^2)
 
 def atan2(y, x, name=None):
     """The angle of the point (x, y) in (-pi, pi], elementwise (note: y first)."""
-    return execute(atan2_p, pair("atan2", y, x), NO_PARAMS)
+    return execute(atan2_p, pair("atan2", y, x, ("y", "x")), NO_PARAMS)
 
 
 sinh_p, sinh = _def_unary("sinh", np.sinh, lambda g, out, x: multiply(g, cosh(_c(x))),  # grad * cosh(x)
@@ -636,7 +636,7 @@ def where(condition, x=None, y=None, name=None):
         return array.where_indices(condition)
     if x is None or y is None:
         raise ValueError("tapegrad.where: x and y must both be given, or both be None.")
-    x, y = pair("where", x, y)
+    x, y = pair("where", x, y, ("t", "e"))
     if condition._value.dtype.kind != "b":
         raise TypeError(f"tapegrad.where: condition must be bool, got {condition.dtype.name}.")
     return execute(where_p, (condition, x, y), NO_PARAMS)
@@ -763,7 +763,7 @@ def matmul(a, b, transpose_a=False, transpose_b=False, adjoint_a=False, adjoint_
                              f"`transpose_{side}`={t}, `adjoint_{side}`={adj}.")
     a = tensor(a)
     b = b if type(b) is Tensor else convert_to_tensor(b, dtype_hint=a.dtype)
-    same_dtype("MatMul", (a, b))
+    same_dtype("MatMul", (a, b), ("a", "b"))
     if output_type is not None and a.dtype != output_type:
         raise errors.NotFoundError(None, "MatMul", (
             f"Could not find a MatMul kernel for {a.dtype.name} inputs with output_type {output_type!r} "
@@ -848,7 +848,7 @@ def einsum(equation, *inputs, **kwargs):
         raise TypeError(f"Invalid keyword arguments for einsum: {', '.join(kwargs)}")
     xs = [tensor(x) for x in inputs]
     if xs:
-        same_dtype("Einsum", xs)
+        same_dtype("Einsum", xs, "inputs")
         if xs[0].dtype.is_integer:
             _product_kernel("Einsum", xs[0], (), ("int8", "int16") + _UNSIGNED)
     equation, xs = _explicit_einsum(equation.replace(" ", ""), xs)
@@ -919,7 +919,7 @@ def tensordot(a, b, axes, name=None):
     """Contracts ``axes`` of a with those of b (an int N: a's last N with b's first N; or [a_axes, b_axes])."""
     a = tensor(a)
     b = b if type(b) is Tensor else convert_to_tensor(b, dtype_hint=a.dtype)
-    same_dtype("MatMul", (a, b))
+    same_dtype("MatMul", (a, b), ("a", "b"))
     if a.dtype.is_integer:
         _product_kernel("MatMul", a, ("int8", "int16"))
     ra, rb = a._value.ndim, b._value.ndim

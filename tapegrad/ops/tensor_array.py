@@ -18,7 +18,9 @@ Two storages, one behaviour:
   element and ``stack()`` is one op;
 * a dense buffer tensor ``[size, *element_shape]`` once an index is not
   concrete (``int(index)`` fails, as for a symbolic tensor while a
-  ``function`` is traced), or after ``_from_components``.
+  ``function`` is traced), or after ``_from_components``. With a symbolic
+  ``size`` the buffer is zeros of that many elements, built when it is first
+  needed: by then a write has given the element shape (TF infers it there).
 
 In ``tapegrad.nest`` a TensorArray is a leaf; with ``expand_composites=True``
 it is a composite whose only component is its stacked buffer
@@ -76,9 +78,10 @@ class TensorArray:
         self._infer_shape = infer_shape
         self._element_shape = TensorShape(None) if element_shape is None else TensorShape(element_shape)
         self._clear_after_read = True if clear_after_read is None else clear_after_read
+        self._size = size
         n = _concrete_int(size)
-        if n is None:  # a symbolic size: start with a buffer of that many (unwritten) zeros
-            self._elems, self._buffer = None, self._zeros(size)
+        if n is None:  # a symbolic size: a buffer of that many (unwritten) zeros, built by stack()
+            self._elems, self._buffer = None, None
         else:
             if n < 0:
                 raise errors.InvalidArgumentError(None, None, f"Size should be >= 0, got {n}")
@@ -107,6 +110,14 @@ class TensorArray:
                                    convert_to_tensor(dims, _dt.int32)], 0)
             return _array.zeros(count, self._dtype)
         return _array.zeros([count] + dims, self._dtype)
+
+    def _unwritten(self):
+        """The zeros buffer of a TensorArray of symbolic size that nothing was written to."""
+        if not self._element_shape.is_fully_defined():
+            raise errors.InvalidArgumentError(None, None, "Tried to stack list which only contains uninitialized "
+                                                          "tensors and has a non-fully-defined element_shape: "
+                                                          f"{self._element_shape}")
+        return self._zeros(self._size)
 
     def _to_components(self):
         """The tensors this TensorArray flattens to in ``nest`` with ``expand_composites=True``: its stack."""
@@ -144,6 +155,8 @@ class TensorArray:
         """The number of elements, as an int32 scalar tensor."""
         if self._elems is not None:
             return convert_to_tensor(len(self._elems), _dt.int32)
+        if self._buffer is None:
+            return _math.cast(self._size, _dt.int32)
         return _array.shape(self._buffer)[0]
 
     def identity(self, name=None):
@@ -206,7 +219,7 @@ class TensorArray:
     def stack(self, name=None):
         """All elements stacked along a new first dimension."""
         if self._elems is None:
-            return self._buffer
+            return self._buffer if self._buffer is not None else self._unwritten()
         if not self._elems:  # TF: an empty array of unknown element shape stacks to shape (0,)
             return self._zeros(0) if self._element_shape.is_fully_defined() else convert_to_tensor([], self._dtype)
         return _array.stack([self._element(i) for i in range(len(self._elems))])
@@ -225,8 +238,8 @@ class TensorArray:
     def concat(self, name=None):
         """The elements concatenated along their first dimension."""
         if self._elems is None:
-            shape = _array.shape(self._buffer)
-            return _array.reshape(self._buffer, _array.concat([[-1], shape[2:]], 0))
+            buffer = self.stack()
+            return _array.reshape(buffer, _array.concat([[-1], _array.shape(buffer)[2:]], 0))
         elems = [self._element(i) for i in range(len(self._elems))]
         for i, e in enumerate(elems):
             if e.shape.rank == 0:
