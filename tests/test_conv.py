@@ -800,3 +800,44 @@ def test_max_pool_grad_masks_match_tf_argmax_rule(dtype):
             np.testing.assert_array_equal(mask, am == j)
         checked += 1
     assert checked > 50
+
+
+def test_conv_input_grad_col2im_slices_match_reference():
+    """col2im adds straight into the unpadded input (offsets that read only padding skipped, an offset
+    that reads every element as the starting value): random strides, dilations, large pads, groups."""
+    from tapegrad.ops import conv as C
+    rng = np.random.default_rng(11)
+    checked = 0
+    for _ in range(60):
+        h, w = (int(v) for v in rng.integers(1, 8, 2))
+        k, s, d = (tuple(int(v) for v in rng.integers(1, 4, 2)) for _ in range(3))
+        pads = tuple((int(rng.integers(0, 5)), int(rng.integers(0, 5))) for _ in range(2))
+        groups = int(rng.choice([1, 2]))
+        if min(out_size(n, kk, ss, dd, *p) for n, kk, ss, dd, p in zip((h, w), k, s, d, pads)) <= 0:
+            continue
+        x_shape = (2, h, w, 2 * groups)
+        wt = rng.standard_normal(k + (2, 3 * groups))
+        oh, ow = (out_size(n, kk, ss, dd, *p) for n, kk, ss, dd, p in zip((h, w), k, s, d, pads))
+        g = rng.standard_normal((2, oh, ow, 3 * groups))
+        got = C._conv_input_grad_impl(g, wt, x_shape, s, d, pads)
+        np.testing.assert_allclose(got, ref_conv2d_input_grad(g, wt, x_shape, s, d, pads), atol=1e-12)
+        checked += 1
+    assert checked > 30
+
+
+@pytest.mark.parametrize("hw", [(4, 6), (5, 6), (4, 7), (3, 3)])
+def test_max_pool_grad_tiled_windows_match_reference(hw):
+    """Windows that tile the input exactly (even sizes, k == s) fill an uninitialised buffer; odd sizes leave
+    rows or columns outside every window, which must get zeros. Ties and -inf windows route to the first."""
+    from tapegrad.ops import conv as C
+    rng = np.random.default_rng(5)
+    for k in ((2, 2), (1, 2), (3, 3)):
+        x = rng.integers(-1, 2, (3,) + hw + (4,)).astype(np.float32)
+        x[rng.random(x.shape) < 0.2] = -np.inf
+        out = [(n - kk) // kk + 1 for n, kk in zip(hw, k)]
+        if min(out) <= 0:
+            continue
+        g = rng.standard_normal((3,) + tuple(out) + (4,)).astype(np.float32)
+        pads = ((0, 0), (0, 0))
+        got = C._max_pool_grad_impl(x, g, k, k, pads)
+        np.testing.assert_array_equal(got, ref_max_pool_grad(x, g, k, k, pads).astype(np.float32))

@@ -163,6 +163,23 @@ def _conv_filter_grad_impl(x, g, filter_shape, strides, dilations, pads):
     return np.ascontiguousarray(dw.reshape(filter_shape), dtype=dt)
 
 
+def _unpadded_slices(ksize, out, strides, dilations, pads, sizes):
+    """For each kernel offset (row-major) whose reads touch the unpadded input: its flat index, its
+    index, the slice of the unpadded input it reads and the slice of the output positions that read it."""
+    for j, kidx in enumerate(np.ndindex(*ksize)):
+        dst, src = [slice(None)], [slice(None)]
+        for k, o, s, d, (lo, _), n in zip(kidx, out, strides, dilations, pads, sizes):
+            first = max(0, -((k * d - lo) // s))  # first output position reading at or after row lo
+            last = min(o - 1, (n - 1 + lo - k * d) // s)  # last one reading before row lo + n
+            if last < first:
+                break
+            start = k * d + first * s - lo
+            dst.append(slice(start, start + (last - first) * s + 1, s))
+            src.append(slice(first, last + 1))
+        else:
+            yield j, kidx, tuple(dst) + (slice(None),), tuple(src) + (slice(None),)
+
+
 def _conv_input_grad_impl(g, w, input_shape, strides, dilations, pads):
     nsp = g.ndim - 2
     ksize, out = w.shape[:nsp], g.shape[1:-1]
@@ -174,24 +191,26 @@ def _conv_input_grad_impl(g, w, input_shape, strides, dilations, pads):
     groups, cg, og = _conv_dims(input_shape, w.shape)
     g, w = g.astype(ct, copy=False), w.astype(ct, copy=False)
     m, kp, cout = n_ * _pymath.prod(out), _pymath.prod(ksize), g.shape[-1]
-    padded = tuple(n + lo + hi for n, (lo, hi) in zip(input_shape[1:-1], pads))
-    dxp = np.zeros((n_,) + padded + (c,), ct)
     if groups == 1:  # kernel-offset-major columns [K, M, C]: each col2im add reads a contiguous block
         if c == 1:
             dcols = w.reshape(kp, cout) @ g.reshape(m, cout).T
         else:
             dcols = np.matmul(g.reshape(1, m, cout), w.reshape(kp, c, cout).transpose(0, 2, 1))
-        for j, _, key in _kernel_slices(ksize, out, strides, dilations):  # col2im: one add per kernel offset
-            dxp[key] += dcols[j].reshape((n_,) + tuple(out) + (c,))
+        dcols = dcols.reshape((kp, n_) + tuple(out) + (c,))
     else:
         gg = g.reshape(m, groups, og).transpose(1, 0, 2)
         wg = w.reshape(kp, cg, groups, og).transpose(2, 0, 1, 3).reshape(groups, kp * cg, og)
         dcols = np.matmul(gg, wg.transpose(0, 2, 1)).reshape(groups, m, kp, cg).transpose(1, 2, 0, 3)
         dcols = dcols.reshape((n_,) + tuple(out) + tuple(ksize) + (c,))
-        lead = (slice(None),) * (1 + nsp)
-        for _, kidx, key in _kernel_slices(ksize, out, strides, dilations):
-            dxp[key] += dcols[lead + kidx]
-    return _crop(dxp, pads, input_shape[1:-1]).astype(dt, copy=False)
+    lead = (slice(None),) * (1 + nsp)
+    parts = [(dst, (dcols[j] if groups == 1 else dcols[lead + kidx])[src])
+             for j, kidx, dst, src in _unpadded_slices(ksize, out, strides, dilations, pads, input_shape[1:-1])]
+    full = [i for i, (_, part) in enumerate(parts) if part.shape == tuple(input_shape)]
+    # col2im, one add per kernel offset, starting from an offset that reads every input element if one does
+    dx = parts.pop(full[0])[1].copy() if full else np.zeros(input_shape, ct)
+    for dst, part in parts:
+        dx[dst] += part
+    return dx.astype(dt, copy=False)
 
 
 def _conv_dx(g, out, x, w, **p):
@@ -297,8 +316,8 @@ def _argmax_masks(x, ksize, strides, pads):
     of the windows whose max TF takes there (``_argmax == j``), and the output size.
 
     Without NaN, a window's max is its first element equal to the window maximum: K comparisons
-    instead of an argmax over a transposed copy. NaN, and windows whose maximum is the padding value
-    or is missing (all -inf), take the exact ``_argmax`` path.
+    instead of an argmax over a transposed copy. NaN, windows of a padded input whose maximum is the
+    padding value, and windows whose maximum is missing, take the exact ``_argmax`` path.
     """
     out = _pool_out(x.shape[1:-1], ksize, strides, pads)
     slices = [key for _, _, key in _kernel_slices(ksize, out, strides, (1,) * len(ksize))]
@@ -316,7 +335,8 @@ def _argmax_masks(x, ksize, strides, pads):
                 hit &= ~found
                 found |= hit
             masks.append(hit)
-        if found.all() and not (y == pad_value).any():
+        padded = any(lo or hi for lo, hi in pads)
+        if found.all() and not (padded and (y == pad_value).any()):  # unpadded: the first element is real
             return slices, masks, out
     am, out = _argmax(x, ksize, strides, pads)
     return slices, [am == j for j in range(len(slices))], out
@@ -326,10 +346,11 @@ def _max_pool_grad_impl(x, g, ksize, strides, pads):
     slices, masks, out = _argmax_masks(x, ksize, strides, pads)
     ct = _ctype(np.result_type(x.dtype, g.dtype))
     padded = tuple(n + lo + hi for n, (lo, hi) in zip(x.shape[1:-1], pads))
-    dxp = np.zeros((x.shape[0],) + padded + (x.shape[-1],), ct)
+    disjoint = all(s >= k for s, k in zip(strides, ksize))  # each input element in one window at most
+    tiled = all(s == k and o * s == n for s, k, o, n in zip(strides, ksize, out, padded))  # ... and in one exactly
+    dxp = (np.empty if g.size and tiled else np.zeros)((x.shape[0],) + padded + (x.shape[-1],), ct)
     if g.size:
         g = g.astype(ct, copy=False)
-        disjoint = all(s >= k for s, k in zip(strides, ksize))  # each input element in one window at most
         for key, mask in zip(slices, masks):
             if disjoint:
                 np.multiply(g, mask, out=dxp[key])
