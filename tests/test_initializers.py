@@ -78,16 +78,23 @@ def test_seeded_initializers_repeat_their_values_as_keras3():
     assert np.array_equal(b, a((4, 4)).numpy())  # an int seed ignores the global seed, as Keras 3's
 
 
-def test_unseeded_initializers_are_reproducible_under_set_seed():
+def test_unseeded_initializers_are_reproducible_under_keras_set_random_seed():
+    """As Keras 3: an unseeded initializer's seed comes from Python's ``random`` (keras.utils.set_random_seed)."""
     def draw():
         return [init.GlorotUniform()((3, 3)).numpy(), init.RandomNormal()((3,)).numpy()]
-    tf.random.set_seed(42)
+    tf.keras.utils.set_random_seed(42)
     first = draw()
-    tf.random.set_seed(42)
+    tf.keras.utils.set_random_seed(42)
     second = draw()
     for x, y in zip(first, second):
         assert np.array_equal(x, y)
     assert not np.array_equal(first[0], init.GlorotUniform()((3, 3)).numpy())
+    tf.keras.utils.set_random_seed(5)  # TF 2.21 / Keras 3.15's kernel
+    d1 = tf.keras.layers.Dense(3)
+    d1.build((None, 4))
+    np.testing.assert_array_equal(d1.kernel.numpy(), np.array(
+        [[0.44648862, 0.39008212, -0.2500074], [0.5530908, 0.8441111, 0.42121875],
+         [0.48914194, 0.1446724, -0.6092199], [0.27305746, 0.43621445, -0.6622966]], np.float32))
     tf.keras.utils.set_random_seed(7)
     d1 = tf.keras.layers.Dense(3)
     d1.build((None, 2))

@@ -22,7 +22,7 @@ OPTIMIZERS = [
 
 
 def _model(seed):
-    tf.random.set_seed(seed)
+    tf.keras.utils.set_random_seed(seed)
     return keras.Sequential([
         keras.layers.Input((8, 8, 1)),
         keras.layers.Conv2D(4, 3, activation="relu"),

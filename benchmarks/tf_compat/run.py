@@ -11,7 +11,9 @@ compared as token streams: text (whitespace ignored) must be equal; numbers must
 difference. ``tapegrad.Tensor``/``tapegrad.Variable`` in reprs read as ``tf.Tensor``/``tf.Variable``. A
 program may set its own tolerance with a comment line ``# tf_compat: rtol=1e-4 atol=1e-5``.
 
-Random values differ from TF's PRNG by design: programs print shapes, dtypes and determinism facts only.
+Random values are TF's (tapegrad reproduces Philox and TF's CPU kernels): random_values_*.py print them
+and compare exactly; gamma, poisson and binomial samples are not TF's, so programs print only their
+shapes and dtypes.
 
 TensorFlow runs under ``--tf-python`` (default: this interpreter if it imports tensorflow, else
 /work/peers-venv/bin/python); tapegrad under ``--tapegrad-python`` (default: this interpreter).

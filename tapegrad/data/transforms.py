@@ -78,7 +78,7 @@ def _probe(input_dataset, call):
     global _probing
     spec = input_dataset.element_spec
     flat = _st.flatten(spec)
-    saved = (_random._op_seeds.getstate() if _random._op_seeds is not None else None, dict(_random._counters))
+    saved = (_random._op_seeds.getstate() if _random._op_seeds is not None else None, dict(_random._kernels))
     _probing += 1
     try:
         try:
@@ -92,8 +92,8 @@ def _probe(input_dataset, call):
         _probing -= 1
         if saved[0] is not None and _random._op_seeds is not None:
             _random._op_seeds.setstate(saved[0])
-        _random._counters.clear()
-        _random._counters.update(saved[1])
+        _random._kernels.clear()
+        _random._kernels.update(saved[1])
 
 
 def _merge_specs(specs):
@@ -564,7 +564,7 @@ class _ShuffleDataset(_Unary):
         with _random._lock:
             seeds = _random._seeds(seed)
             if seeds[0] is None:
-                seeds = tuple(int(s) for s in _random._entropy.integers(0, 2**31 - 1, size=2))
+                seeds = tuple(int(s) for s in np.random.default_rng().integers(0, 2**31 - 1, size=2))
         self._seeds = seeds
         self._epoch = 0
 

@@ -1,47 +1,42 @@
 """Random ops inside a traced function: stateful equations that draw new numbers on every call.
 
-Seeds follow TF's graph rules: an op's seeds are fixed when it is traced. With
-a global seed and no op seed, the op seed comes from a sequence that restarts
-for every traced graph (so two functions with the same random ops give the
-same numbers, as TF's ``set_seed`` documents); each traced op then keeps its
-own call counter, which ``set_seed`` resets. Unseeded ops use fresh entropy.
-The trace itself peeks at the first draw without consuming it, so the first
-call returns the numbers the trace saw.
+Seeds follow TF's graph rules (``random_seed.get_seed`` in a graph): an op's seeds are fixed when it is
+traced. With a global seed and no op seed, the op seed is the number of such ops traced before it in
+the same graph (0, 1, 2, ...), so two functions with the same random ops give the same numbers, as TF's
+``set_seed`` documents. Each traced op then keeps its own Philox generator (TF's kernel), which
+``set_seed`` restarts. Unseeded ops use fresh entropy. The trace itself peeks at the first draw
+without consuming it, so the first call returns the numbers the trace saw.
 """
-import random as _pyrandom
-
-import numpy as np
-
 from .._core.context import state as _state
 from .._core.primitive import Primitive
 from .._core.tensor import Tensor
 from ..ops import random as _random
+from ..ops import random_philox as _philox
 from .tracer import STATEFUL
 
 
 class _Stream:
-    """The generator sequence of one traced random op."""
+    """The generator of one traced random op: ``samples`` counter steps per call."""
 
-    def __init__(self, kind, dtype, seeds):
-        self.kind, self.dtype, self.seeds = kind, dtype, seeds
-        self.calls, self.epoch = 0, _random._epoch[0]
+    def __init__(self, seeds, samples):
+        self.seeds, self.samples = seeds, samples
+        self.epoch = self.gen = None
 
     def generator(self, advance=True):
-        global_seed, op_seed = self.seeds
-        if global_seed is None:
-            return _random._entropy
+        if self.seeds[0] is None:
+            return _random.entropy_generator()
         if self.epoch != _random._epoch[0]:
-            self.calls, self.epoch = 0, _random._epoch[0]
-        n = self.calls
+            self.gen, self.epoch = _philox.Philox.from_seeds(*self.seeds), _random._epoch[0]
+        gen = self.gen
         if advance:
-            self.calls += 1
-        return np.random.Generator(np.random.PCG64([global_seed, op_seed, n]))
+            self.gen = gen.skipped(self.samples)
+        return gen
 
 
 def _draw_impl(*arrays, stream, sample):
     with _random._lock:
-        rng = stream.generator()
-        return sample(rng, *arrays)
+        gen = stream.generator()
+    return sample(gen, *arrays)
 
 
 draw_p = Primitive("random_draw", _draw_impl, differentiable=False, register=False)
@@ -51,17 +46,16 @@ STATEFUL.add(draw_p)
 def _seeds(op_seed):
     root = _state.graph.root
     if op_seed is None and _random._global_seed is not None:
-        seq = getattr(root, "random_seeds", None)
-        if seq is None:
-            seq = root.random_seeds = _pyrandom.Random(_random._global_seed)
-        return _random._global_seed % _random._MAXINT32, seq.randint(0, _random._MAXINT32) % _random._MAXINT32
+        count = getattr(root, "random_seeds", 0)
+        root.random_seeds = count + 1
+        return _random._pair(_random._global_seed, count)
     return _random._seeds(op_seed)
 
 
-def traced_draw(kind, dtype, seed, sample, inputs):
-    stream = _Stream(kind, dtype, _seeds(seed))
+def traced_draw(seed, samples, sample, inputs):
+    stream = _Stream(_seeds(seed), samples)
     with _random._lock:
-        value = sample(stream.generator(advance=False), *[t._value for t in inputs])
-    out = Tensor(value)
+        gen = stream.generator(advance=False)
+    out = Tensor(sample(gen, *[t._value for t in inputs]))
     _state.graph.add(draw_p, tuple(inputs), (out,), {"stream": stream, "sample": sample})
     return out

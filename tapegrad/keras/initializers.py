@@ -1,24 +1,25 @@
 """``tapegrad.keras.initializers``: Keras 3's weight initializers.
 
 An initializer is called as ``init(shape, dtype=None)`` and returns a Tensor.
-As in Keras 3, a seeded initializer (``seed=int``) returns the same values on
-every call, whatever the global seed; an unseeded one picks its seed when it is
-constructed, so it too repeats its values if called twice. That seed is drawn
-from ``tapegrad.random``'s op-seed sequence: after ``tf.random.set_seed(s)``,
-models built in the same order get the same weights (Keras 3 needs
-``keras.utils.set_random_seed`` for that; ``tapegrad.keras.utils`` has it too).
+As in Keras 3 (TensorFlow backend), a seeded initializer (``seed=int``) draws
+with the stateless ops and the seed pair ``[seed mod (2**31 - 2), 0]``, so it
+returns TF's numbers on every call, whatever the global seed; an unseeded one
+picks its seed when it is constructed (``random.randint(1, 10**9)`` from
+Python's ``random``, as Keras), so it too repeats its values if called twice,
+and after ``keras.utils.set_random_seed(s)`` models built in the same order get
+Keras's weights.
 
 >>> init = tapegrad.keras.initializers.GlorotUniform(seed=1)
 >>> w = init((784, 10))     # uniform in +-sqrt(6 / (784 + 10))
 """
 import math
-import zlib
+import random as _pyrandom
 
 import numpy as np
 
 from .._core import dtypes as _dt
 from .._core.tensor import Tensor, convert_to_tensor
-from ..ops import random as _random
+from ..ops import random_extra as _random_extra
 
 
 def _float_dtype(dtype):
@@ -102,37 +103,26 @@ class RandomInitializer(Initializer):
         self._init_seed = seed
         self.seed = int(seed) if seed is not None else _default_seed()
 
-    def _rng(self, kind, dtype):
-        tag = zlib.crc32(f"{kind}/{dtype.name}".encode())
-        return np.random.Generator(np.random.PCG64([self.seed, tag]))
+    def _seed_pair(self):
+        """Keras's seed tensor for an int seed: ``[seed, 0]`` modulo 2**31 - 2 (``_cast_seed``)."""
+        return np.array([self.seed % (2**31 - 2), 0], np.int32)
 
     def _normal(self, shape, dtype, mean, stddev, truncated=False):
-        dtype = _float_dtype(dtype)
-        rng = self._rng("truncated_normal" if truncated else "normal", dtype)
-        z = rng.standard_normal(shape)
-        if truncated:  # redraw values more than two standard deviations out, as tf.random.truncated_normal
-            bad = np.abs(z) > 2.0
-            while bad.any():
-                z[bad] = rng.standard_normal(int(bad.sum()))
-                bad = np.abs(z) > 2.0
-        return Tensor((z * stddev + mean).astype(dtype._np))
+        draw = _random_extra.stateless_truncated_normal if truncated else _random_extra.stateless_normal
+        return draw(shape, self._seed_pair(), mean, stddev, dtype=_float_dtype(dtype))
 
     def _uniform(self, shape, dtype, minval, maxval):
         dtype = _float_dtype(dtype)
-        u = self._rng("uniform", dtype).random(shape)
-        return Tensor((minval + u * (maxval - minval)).astype(dtype._np))
+        return _random_extra.stateless_uniform(shape, self._seed_pair(), convert_to_tensor(minval, dtype=dtype),
+                                               convert_to_tensor(maxval, dtype=dtype), dtype=dtype)
 
     def get_config(self):
         return {"seed": self._init_seed}
 
 
 def _default_seed():
-    """The seed of an unseeded initializer: the next op seed under ``tf.random.set_seed``, else fresh entropy."""
-    with _random._lock:
-        global_seed, op_seed = _random._seeds(None)
-    if global_seed is None:
-        return int(np.random.default_rng().integers(1, 10**9))
-    return int(global_seed) * 7919 + int(op_seed)
+    """The seed of an unseeded initializer: Keras's ``make_default_seed`` (Python's global ``random``)."""
+    return _pyrandom.randint(1, int(1e9))
 
 
 class RandomNormal(RandomInitializer):
@@ -261,7 +251,7 @@ class Orthogonal(RandomInitializer):
             raise ValueError("The tensor to initialize must be at least two-dimensional. Received: "
                              f"shape={shape} of rank {len(shape)}.")
         rows, cols = int(np.prod(shape[:-1])), shape[-1]
-        a = self._rng("normal", _float_dtype(dtype)).standard_normal((max(rows, cols), min(rows, cols)))
+        a = self._normal((max(rows, cols), min(rows, cols)), dtype, 0.0, 1.0)._value
         q, r = np.linalg.qr(a)
         q = q * np.sign(np.diag(r))
         if rows < cols:

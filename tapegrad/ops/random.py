@@ -1,28 +1,27 @@
-"""Random tensors (``tf.random``) with TensorFlow's global/operation seed semantics.
+"""Random tensors (``tf.random``) with TensorFlow's seeds, generators and numbers.
 
-An op draws from a NumPy ``Generator`` (PCG64) keyed by three integers, as
-TF keys its kernels (``tf.random.set_seed``'s docstring):
+The numbers are TF's: its Philox4x32-10 generator and CPU kernels are reproduced in random_philox.py.
+Seeds follow ``random_seed.get_seed``:
 
-* with a global seed set (``set_seed``) and no op seed, each call takes the
-  next op seed from a sequence that the global seed fixes, so a program's
-  sequence of random ops is reproducible, and calling ``set_seed`` again
-  restarts it;
-* with an op seed and no global seed, the default global seed 87654321 is used;
-* with both, both are used;
+* with a global seed set (``set_seed``) and no op seed, the op seed is the next number of a Python
+  ``random.Random(global seed)`` (``randint(0, 2**31 - 1)``), as TF's eager context draws it, so a
+  program's sequence of random ops is reproducible, and calling ``set_seed`` again restarts it;
+* with an op seed and no global seed, the global seed is 87654321 (``DEFAULT_GRAPH_SEED``);
+* with both, both are used (each modulo 2**31 - 1; the pair (0, 0) becomes (0, 2**31 - 1));
 * with neither, the values are not reproducible.
 
-As in TF, repeated calls of the same kind of op (normal, uniform, ...) with the
-same dtype and the same seeds return new values each time: a call counter per
-(kind, dtype, global seed, op seed) is the third key, and ``set_seed`` resets
-the counters. The numbers differ from TF's (TF uses Philox), the semantics do not.
+A stateful op's kernel holds a Philox generator keyed by the seed pair (key: the global seed; counter
+words 2-3: the op seed). TF caches the kernel of an op per (op, dtype, seeds), so repeated calls with
+the same seeds continue one stream: each call reserves 256 counter steps per output value. ``set_seed``
+clears the cache, as TF's does.
 
 The ops create tensors: their random part carries no gradient (TF declares
 its random kernels non-differentiable), while ``mean``/``stddev`` and
 ``minval``/``maxval`` enter through ordinary ops, so a tape differentiates
 with respect to them as TF's does.
 """
-import os
 import random as _pyrandom
+import secrets
 import threading
 
 import numpy as np
@@ -35,24 +34,16 @@ from .._core.tensor import Tensor, convert_to_tensor
 from ..graph.tracer import value_check
 from . import math as _math
 from . import array as _array
+from . import random_philox as _philox
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2**31 - 1
 
 _lock = threading.Lock()
 _global_seed = None
-_op_seeds = None     # random.Random(global seed): the op seeds of unseeded ops
-_counters = {}       # (kind, dtype name, global seed, op seed) -> calls so far
-_entropy = np.random.default_rng()  # neither seed set
-_epoch = [0]         # set_seed calls so far: traced random ops restart their sequences when it changes
-
-
-def _reseed_entropy():
-    global _entropy
-    _entropy = np.random.default_rng()
-
-
-os.register_at_fork(after_in_child=_reseed_entropy)  # forked workers must not share unseeded streams
+_op_seeds = None     # random.Random(global seed): the op seeds of unseeded ops, as TF's context._rng
+_kernels = {}        # (op, dtype name, seed, seed2) -> the Philox generator of TF's cached kernel
+_epoch = [0]         # set_seed calls so far: traced random ops restart their generators when it changes
 
 
 def set_seed(seed):
@@ -73,7 +64,7 @@ def set_seed(seed):
     with _lock:
         _global_seed = seed
         _op_seeds = None if seed is None else _pyrandom.Random(seed)
-        _counters.clear()
+        _kernels.clear()
         _epoch[0] += 1
 
 
@@ -84,42 +75,57 @@ def _as_int(value, what):
         raise TypeError(f"`{what}` must be an integer, got {value!r} of type {type(value).__name__}.") from None
 
 
+def _pair(global_seed, op_seed):
+    seeds = global_seed % _MAXINT32, op_seed % _MAXINT32
+    return (0, _MAXINT32) if seeds == (0, 0) else seeds
+
+
 def _seeds(op_seed):
-    """(global, op) seeds as TF's ``random_seed.get_seed`` derives them; (None, None) when unseeded."""
+    """(seed, seed2) as TF's ``random_seed.get_seed`` derives them in eager mode; (None, None) when unseeded."""
     if op_seed is not None:
         op_seed = _as_int(op_seed, "seed")
     if _global_seed is not None:
         if op_seed is None:
             op_seed = _op_seeds.randint(0, _MAXINT32)
-        return _global_seed % _MAXINT32, op_seed % _MAXINT32
+        return _pair(_global_seed, op_seed)
     if op_seed is not None:
-        return DEFAULT_GRAPH_SEED, op_seed % _MAXINT32
+        return _pair(DEFAULT_GRAPH_SEED, op_seed)
     return None, None
 
 
-def _generator(kind, dtype, seed):
-    """The Generator for one call of a ``kind`` op (call with ``_lock`` held)."""
-    global_seed, op_seed = _seeds(seed)
-    if global_seed is None:
-        return _entropy
-    key = (kind, dtype.name, global_seed, op_seed)
-    n = _counters.get(key, 0)
-    _counters[key] = n + 1
-    return np.random.Generator(np.random.PCG64([global_seed, op_seed, n]))
+def entropy_generator():
+    """A Philox generator with nondeterministic seeds (TF's kernels when both seeds are 0)."""
+    return _philox.Philox.from_seeds(secrets.randbits(64), secrets.randbits(64))
 
 
-def _draw(kind, dtype, seed, sample, *inputs):
-    """``Tensor(sample(rng, *input arrays))`` from the generator of one ``kind`` op call.
+def _generator(kind, dtype, seed, samples):
+    """The generator of one call of a ``kind`` op; reserves ``samples`` counter steps (call with ``_lock``)."""
+    seeds = _seeds(seed)
+    if seeds[0] is None:
+        return entropy_generator()
+    key = (kind, dtype.name) + seeds
+    gen = _kernels.get(key) or _philox.Philox.from_seeds(*seeds)
+    _kernels[key] = gen.skipped(samples)
+    return gen
+
+
+def _draw(kind, dtype, seed, samples, sample, *inputs):
+    """``Tensor(sample(generator, *input arrays))`` for one ``kind`` op call reserving ``samples`` steps.
 
     While a ``function`` is traced, the draw is an equation drawing new numbers
     on every call (tapegrad/graph/random.py).
     """
     if _state.graph is not None:
         from ..graph.random import traced_draw
-        return traced_draw(kind, dtype, seed, sample, inputs)
+        return traced_draw(seed, samples, sample, inputs)
     with _lock:
-        rng = _generator(kind, dtype, seed)
-        return Tensor(sample(rng, *[t._value for t in inputs]))
+        gen = _generator(kind, dtype, seed, samples)
+    return Tensor(sample(gen, *[t._value for t in inputs]))
+
+
+def _reserve(shape):
+    """The counter steps a kernel reserves for ``shape``: 256 per value (TF's ``ReserveRandomOutputs``)."""
+    return _philox.RESERVED_PER_OUTPUT * int(np.prod(shape, dtype=np.int64))
 
 
 def _shape(shape, op):
@@ -155,20 +161,6 @@ def _float_dtype(dtype, op):
     return dtype
 
 
-def _standard_normal(rng, shape, dtype):
-    native = dtype.name in ("float32", "float64")
-    z = rng.standard_normal(shape, dtype=dtype._np if native else np.float32)
-    return z if native else z.astype(dtype._np)
-
-
-def _unit_uniform(rng, shape, dtype):
-    """Uniform in [0, 1) exactly representable in ``dtype`` (never rounds up to 1)."""
-    if dtype.name in ("float32", "float64"):
-        return rng.random(shape, dtype=dtype._np)
-    bits = 11 if dtype.name == "float16" else 8  # significand bits of float16 / bfloat16
-    return (rng.integers(0, 2**bits, size=shape) * 2.0**-bits).astype(dtype._np)
-
-
 def _scale_shift(rnd, stddev, mean):
     """rnd * stddev + mean with tapegrad ops, so a tape sees mean and stddev (TF does the same)."""
     return _math.add(_math.multiply(rnd, stddev), mean)
@@ -192,7 +184,7 @@ def normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, name=None)
     mean = convert_to_tensor(mean, dtype=dtype)
     stddev = convert_to_tensor(stddev, dtype=dtype)
     dtype = _float_dtype(dtype, "RandomStandardNormal")
-    rnd = _draw("RandomStandardNormal", dtype, seed, lambda rng: _standard_normal(rng, shape, dtype))
+    rnd = _draw("RandomStandardNormal", dtype, seed, _reserve(shape), lambda gen: _philox.normal(gen, shape, dtype))
     return _scale_shift(rnd, stddev, mean)
 
 
@@ -207,15 +199,8 @@ def truncated_normal(shape, mean=0.0, stddev=1.0, dtype=_dt.float32, seed=None, 
     mean = convert_to_tensor(mean, dtype=dtype)
     stddev = convert_to_tensor(stddev, dtype=dtype)
     dtype = _float_dtype(dtype, "TruncatedNormal")
-    def sample(rng):
-        z = rng.standard_normal(shape)
-        bad = np.abs(z) > 2.0
-        while bad.any():
-            z[bad] = rng.standard_normal(int(bad.sum()))
-            bad = np.abs(z) > 2.0
-        return np.asarray(z, dtype=dtype._np)
-
-    return _scale_shift(_draw("TruncatedNormal", dtype, seed, sample), stddev, mean)
+    rnd = _draw("TruncatedNormal", dtype, seed, _reserve(shape), lambda gen: _philox.truncated_normal(gen, shape, dtype))
+    return _scale_shift(rnd, stddev, mean)
 
 
 _UNIFORM_DTYPES = ("float16", "bfloat16", "float32", "float64", "int32", "int64")
@@ -263,9 +248,9 @@ def uniform(shape, minval=0, maxval=None, dtype=_dt.float32, seed=None, name=Non
                 raise errors.InvalidArgumentError(None, kind, f"Need minval < maxval, got {lo} >= {hi} [Op:{kind}]")
 
         value_check(check, minval, maxval)
-        return _draw(kind, dtype, seed, lambda rng, lo, hi: rng.integers(lo, hi, size=shape, dtype=dtype._np),
-                     minval, maxval)
-    result = _draw(kind, dtype, seed, lambda rng: _unit_uniform(rng, shape, dtype))
+        return _draw(kind, dtype, seed, _reserve(shape),
+                     lambda gen, lo, hi: _philox.uniform_int(gen, shape, dtype, lo, hi), minval, maxval)
+    result = _draw(kind, dtype, seed, _reserve(shape), lambda gen: _philox.uniform(gen, shape, dtype))
     if minval_is_zero:
         return result if maxval_is_one else _math.multiply(result, maxval)
     return _math.add(_math.multiply(result, _math.subtract(maxval, minval)), minval)
@@ -277,11 +262,14 @@ def shuffle(value, seed=None, name=None):
     The result carries no gradient, as in TF.
     """
     x = convert_to_tensor(value)
+    n = x._value.shape[0] if x._value.ndim else 0
+    moves = n > 1 and x._value.size > 1
+    samples = (n - 1 + 3) // 4 if moves else 0  # TF's ReserveSamples32(n - 1)
 
-    def sample(rng, v):
-        return v.copy() if v.ndim == 0 else v[rng.permutation(v.shape[0])]
+    def sample(gen, v):
+        return v[_philox.shuffle_permutation(gen, n)] if moves else v.copy()
 
-    return _draw("RandomShuffle", x.dtype, seed, sample, x)
+    return _draw("RandomShuffle", x.dtype, seed, samples, sample, x)
 
 
 __all__ = ["normal", "truncated_normal", "uniform", "shuffle", "set_seed"]

@@ -1,8 +1,10 @@
 """More of ``tf.random``: seed helpers (fold_in, split, create_rng_state, Algorithm), stateless binomial and
 parameterized truncated normal samples, the candidate samplers and compute_accidental_hits.
 
-As in random_extra.py, draws are deterministic functions of their seeds but not TF's bits (TF uses
-Philox). What does not depend on random bits is TF's: shapes, dtypes, the expected counts computed
+``fold_in``, ``split`` and ``stateless_shuffle`` draw TF's numbers (Philox, as random_extra.py); binomial,
+parameterized truncated normal and the candidate samplers are deterministic functions of their seeds but use
+NumPy's algorithms (seeded from the Philox state), not TF's. What does not depend on random bits is TF's:
+shapes, dtypes, the expected counts computed
 from the number of draws (``-expm1(tries * log1p(-p))`` for unique sampling, as TF's RangeSampler),
 ``create_rng_state``, ``all_candidate_sampler`` and ``compute_accidental_hits``.
 """
@@ -17,16 +19,14 @@ from ..graph.tracer import guard_shape
 from . import array as _array
 from . import random as _random
 from . import random_extra as _random_extra
+from . import random_philox as _philox
 from . import special as _special
 from ._util import Tensor, execute, tensor
 from .array import _invalid
 from .manip import _np_primitive
 
-_random_extra._KIND_CODES.update({"binomial": 101, "parameterized_truncated_normal": 102, "shuffle": 103})
-
-
 class Algorithm(enum.Enum):
-    """The random-number-generation algorithms of TF (tapegrad draws its own bits for all of them)."""
+    """The random-number-generation algorithms of TF (on CPU, auto-select is Philox; ThreeFry has no kernel)."""
     PHILOX = 1
     THREEFRY = 2
     AUTO_SELECT = 3
@@ -98,7 +98,7 @@ def stateless_binomial(shape, seed, counts, probs, output_dtype=_dt.int32, name=
                                                   "allowed values: half, float, double, int32, int64")
     n = convert_to_tensor(counts, dtype_hint=_dt.float32)
     p = convert_to_tensor(probs, dtype=n.dtype) if not isinstance(probs, (Tensor, Variable)) else tensor(probs)
-    return _random_extra._stateless("binomial", seed, lambda rng, nv, pv: rng.binomial(
+    return _random_extra._stateless("binomial", seed, lambda gen, nv, pv: _random_extra.numpy_rng(gen).binomial(
         np.broadcast_to(nv, shape).astype(np.int64), np.broadcast_to(pv, shape)).astype(out._np), n, p)
 
 
@@ -130,16 +130,20 @@ def stateless_parameterized_truncated_normal(shape, seed, means=0.0, stddevs=1.0
                                                                 "in the list of allowed values: half, float, double")
     dtype = m.dtype._np
     return _random_extra._stateless("parameterized_truncated_normal", seed,
-                                    lambda rng, *vs: _truncated_sample(rng, *vs, shape, dtype), *params)
+                                    lambda gen, *vs: _truncated_sample(_random_extra.numpy_rng(gen), *vs, shape, dtype),
+                                    *params)
 
 
 def stateless_shuffle(value, seed, alg="auto_select", name=None):
-    """``value`` shuffled along its first axis by a permutation that depends only on ``seed``."""
-    _algorithm(alg)
+    """``value`` shuffled along its first axis by a permutation that depends only on ``seed`` (TF's shuffle)."""
+    _random_extra.check_alg(alg, "StatelessShuffle")
     x = tensor(value) if isinstance(value, (Tensor, Variable)) else convert_to_tensor(value)
     if x._value.ndim == 0:
         raise _invalid("StatelessShuffle", "value must be at least 1-D")
-    perm = _random_extra._stateless("shuffle", seed, lambda rng: rng.permutation(x._value.shape[0]).astype(np.int64))
+    n = x._value.shape[0]
+    moves = n > 1 and x._value.size > 1
+    perm = _random_extra._stateless("shuffle", seed, lambda gen: _philox.shuffle_permutation(gen, n) if moves
+                                    else np.arange(n, dtype=np.int64))
     return _array.gather(x, perm)
 
 
@@ -188,8 +192,9 @@ def _sample(op, name, true_classes, num_true, num_sampled, unique, range_max, se
     if unique and k > n:
         raise _invalid(op, "Sampler's range is too small.")
 
-    def draw(rng, classes):
+    def draw(gen, classes):
         """The sampled ids followed by the number of draws they took."""
+        rng = _random_extra.numpy_rng(gen)
         cdf = np.cumsum(probs)
         cdf /= cdf[-1]
         if not unique:
@@ -204,7 +209,7 @@ def _sample(op, name, true_classes, num_true, num_sampled, unique, range_max, se
                 ids.append(c)
         return np.asarray(ids + [tries], np.int64)
 
-    packed = _random._draw(op, _dt.int64, seed, draw, t)
+    packed = _random._draw(op, _dt.int64, seed, _random._reserve([k]), draw, t)
     ids = packed[:k]
     p = Tensor(np.asarray(probs, np.float64))
     params = {"num_sampled": k, "unique": bool(unique)}
