@@ -478,3 +478,23 @@ def test_layer_normalization_matches_keras():
     assert gamma.shape == (4,)
     with pytest.raises(ValueError, match="out of bounds"):
         layers.LayerNormalization(axis=3)(x)
+
+
+def test_plain_variable_attributes_are_not_keras_weights():
+    """Keras 3 (TF 2.21) lists and trains only add_weight / keras.Variable weights: a tf.Variable attribute of a
+    Model is neither in its weights nor trained by fit (TF's 'basic training loops' guide code trains nothing)."""
+    class M(tf.keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.w = tf.Variable(5.0)
+            self.d = tf.keras.layers.Dense(1)
+
+        def call(self, x):
+            return self.d(x) * self.w
+
+    m = M()
+    m(tf.ones((1, 2)))
+    assert [v.name for v in m.variables] == ["kernel", "bias"] and len(m.trainable_variables) == 2
+    m.compile(optimizer=tf.keras.optimizers.SGD(0.1), loss="mse")
+    m.fit(tf.ones((4, 2)), tf.zeros((4, 1)), epochs=2, verbose=0)
+    assert float(m.w) == 5.0

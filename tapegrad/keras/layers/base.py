@@ -243,11 +243,13 @@ class Layer(Module):
         return leaves
 
     def _own_variables(self):
-        """(trainable-at-creation, non-trainable-at-creation) variables of this layer itself."""
+        """(trainable-at-creation, non-trainable-at-creation) variables of this layer itself: ``add_weight``'s
+        and ``keras.Variable`` attributes. A plain ``tf.Variable`` attribute is not a Keras weight: Keras 3
+        neither lists nor trains it."""
         trainable, non_trainable = list(self._w.trainable), list(self._w.non_trainable)
         seen = {id(v) for v in trainable + non_trainable}
         for leaf in self._attribute_leaves():
-            if isinstance(leaf, Variable) and id(leaf) not in seen:
+            if isinstance(leaf, KerasVariable) and id(leaf) not in seen:
                 seen.add(id(leaf))
                 (trainable if leaf.trainable else non_trainable).append(leaf)
         return trainable, non_trainable
