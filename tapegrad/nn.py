@@ -9,3 +9,8 @@ from .ops.array_extra import approx_max_k, approx_min_k, space_to_batch  # noqa:
 from .ops.nn_more import *  # noqa: F401,F403
 from .ops.random_more import (all_candidate_sampler, compute_accidental_hits,  # noqa: F401
                               fixed_unigram_candidate_sampler, learned_unigram_candidate_sampler)
+from types import SimpleNamespace as _Namespace
+
+from .ops.nn import stateless_dropout as _stateless_dropout
+
+experimental = _Namespace(stateless_dropout=_stateless_dropout)  # tf.nn.experimental

@@ -142,9 +142,9 @@ def test_dropout_scaling_and_training_flag():
     assert abs(kept.mean() - 0.75) < 0.01
     np.testing.assert_allclose(y[kept], 1 / 0.75, rtol=1e-6)
     assert not np.array_equal(y, d(x, training=True).numpy())  # a new mask per call
-    tf.random.set_seed(3)
+    tf.keras.utils.set_random_seed(3)  # Keras 3: an unseeded layer's seed comes from Python's random
     a = layers.Dropout(0.5)(x, training=True).numpy()
-    tf.random.set_seed(3)
+    tf.keras.utils.set_random_seed(3)
     assert np.array_equal(a, layers.Dropout(0.5)(x, training=True).numpy())
     with pytest.raises(ValueError, match="rate"):
         layers.Dropout(1.5)
@@ -498,3 +498,23 @@ def test_plain_variable_attributes_are_not_keras_weights():
     m.compile(optimizer=tf.keras.optimizers.SGD(0.1), loss="mse")
     m.fit(tf.ones((4, 2)), tf.zeros((4, 1)), epochs=2, verbose=0)
     assert float(m.w) == 5.0
+
+
+def test_dropout_layer_draws_stateless_masks_from_its_seed_generator():
+    """Keras 3 on TF: each training call is stateless_dropout seeded by the layer's SeedGenerator state, which then
+    advances; eager and tf.function give the same sequence (values checked against TF 2.21 in tf_compat)."""
+    def run(wrap):
+        tf.keras.utils.set_random_seed(5)
+        layer = tf.keras.layers.Dropout(0.5)
+        f = wrap(lambda x: layer(x, training=True))
+        return [f(tf.ones([2, 8])).numpy() for _ in range(3)], layer.seed_generator.state.numpy()
+
+    (eager, state), (graph, graph_state) = run(lambda f: f), run(tf.function)
+    assert state.tolist() == graph_state.tolist() and state[1] == 3
+    for a, b in zip(eager, graph):
+        np.testing.assert_array_equal(a, b)
+        assert set(np.unique(a)) <= {0.0, 2.0}
+    assert not np.array_equal(eager[0], eager[1])
+    seed = tf.constant([state[0] % (2**31 - 2), 0], tf.int32)  # the first call's seed, as Keras casts it
+    expected = tf.nn.experimental.stateless_dropout(tf.ones([2, 8]), 0.5, seed)
+    np.testing.assert_array_equal(eager[0], expected.numpy())

@@ -13,13 +13,13 @@ Keras's weights.
 >>> w = init((784, 10))     # uniform in +-sqrt(6 / (784 + 10))
 """
 import math
-import random as _pyrandom
 
 import numpy as np
 
 from .._core import dtypes as _dt
 from .._core.tensor import Tensor, convert_to_tensor
 from ..ops import random_extra as _random_extra
+from .variables import make_default_seed
 
 
 def _float_dtype(dtype):
@@ -101,7 +101,7 @@ class RandomInitializer(Initializer):
             raise ValueError("`seed` argument should be an instance of `keras.random.SeedGenerator()` or an "
                              f"integer. Received: seed={seed}")
         self._init_seed = seed
-        self.seed = int(seed) if seed is not None else _default_seed()
+        self.seed = int(seed) if seed is not None else make_default_seed()
 
     def _seed_pair(self):
         """Keras's seed tensor for an int seed: ``[seed, 0]`` modulo 2**31 - 2 (``_cast_seed``)."""
@@ -120,9 +120,6 @@ class RandomInitializer(Initializer):
         return {"seed": self._init_seed}
 
 
-def _default_seed():
-    """The seed of an unseeded initializer: Keras's ``make_default_seed`` (Python's global ``random``)."""
-    return _pyrandom.randint(1, int(1e9))
 
 
 class RandomNormal(RandomInitializer):

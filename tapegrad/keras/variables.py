@@ -6,6 +6,7 @@ made of the name scopes open when they were created (``'dense/kernel'``,
 ``trainable = False`` clears it on its variables, so tapes stop watching them)
 and an optional ``regularizer``.
 """
+import random
 import threading
 
 from .._core.tensor import Variable
@@ -77,13 +78,23 @@ class KerasVariable(Variable):
 class SeedGenerator:
     """Keras 3's ``keras.random.SeedGenerator`` as layers hold it: the RNG state of a random layer
     (``Dropout``), a non-trainable int64 variable ``[seed, 0]`` named ``seed_generator_state``. Keras lists it in
-    a layer's ``variables`` and ``non_trainable_variables`` but not in its ``weights``; tapegrad's random layers
-    draw with ``tapegrad.random``'s op seeds, so the state is not advanced."""
+    a layer's ``variables`` and ``non_trainable_variables`` but not in its ``weights``. Without a seed, the seed
+    is Keras' ``make_default_seed`` (Python's global ``random``, which ``keras.utils.set_random_seed`` seeds)."""
 
     def __init__(self, seed=None, name="seed_generator"):
-        import numpy as np
         from .._core import dtypes
         self.seed = seed
-        value = [int(seed) if seed is not None else int(np.random.randint(1, 10**9)), 0]
+        value = [int(seed) if seed is not None else make_default_seed(), 0]
         with name_scope(name):
             self.state = KerasVariable(value, dtype=dtypes.int64, trainable=False, name="seed_generator_state")
+
+    def next(self):
+        """The state as a stateless ops' seed, then the state's counter advanced by one (Keras' ``next()``)."""
+        seed = self.state.read_value()
+        self.state.assign_add([0, 1])
+        return seed
+
+
+def make_default_seed():
+    """Keras' seed for an unseeded initializer or random layer: Python's global ``random``."""
+    return random.randint(1, int(1e9))

@@ -502,6 +502,22 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
     Raises:
       ValueError: ``rate`` out of range or not a scalar, ``x`` not floating.
     """
+    def skipped():
+        with _random._lock:
+            _random._seeds(seed)  # TF still draws this op's seed from the global sequence
+
+    return _dropout(x, rate, noise_shape, lambda shape, dtype: _random.uniform(shape, dtype=dtype, seed=seed), skipped)
+
+
+def stateless_dropout(x, rate, seed, rng_alg=None, noise_shape=None, name=None):
+    """``dropout`` whose mask depends only on ``seed`` (a shape [2] integer tensor), as ``stateless_uniform``."""
+    from . import random_extra
+    return _dropout(x, rate, noise_shape,
+                    lambda shape, dtype: random_extra.stateless_uniform(shape, seed, dtype=dtype, alg=rng_alg or "auto_select"))
+
+
+def _dropout(x, rate, noise_shape, sample, skipped=None):
+    """TF's dropout: ``where(sample(mask shape, dtype) >= rate, x * (1 / (1 - rate)), 0)``."""
     is_number = isinstance(rate, numbers.Real)
     if is_number and not 0 <= rate < 1:
         raise ValueError(f"`rate` must be a scalar tensor or a float in the range [0, 1). Received: rate={rate}")
@@ -510,8 +526,8 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
         raise ValueError(f"`x.dtype` must be a floating point tensor as `x` will be scaled. Received: "
                          f"x_dtype={x.dtype!r}")
     if is_number and rate == 0:
-        with _random._lock:
-            _random._seeds(seed)  # TF still draws this op's seed from the global sequence
+        if skipped is not None:
+            skipped()
         return x
     if is_number:
         kept = x * (1 / (1 - rate))
@@ -525,7 +541,7 @@ def dropout(x, rate, noise_shape=None, seed=None, name=None):
         kept = x / (1 - rate)
     else:
         raise ValueError(f"`rate` must be a scalar or scalar tensor. Received: rate={rate}")
-    noise = _random.uniform(_noise_shape(x, noise_shape), dtype=x.dtype, seed=seed)
+    noise = sample(_noise_shape(x, noise_shape), x.dtype)
     return _math.where(_math.greater(rate, noise), 0, kept)  # keep where noise >= rate
 
 

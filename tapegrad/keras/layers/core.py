@@ -1,6 +1,7 @@
 """Core layers: Dense, Embedding, Dropout, Flatten, Reshape, the activation layers, and Input/InputLayer."""
 import numpy as np
 
+from ..._core import dtypes as _dt
 from ...ops import array as _array
 from ...ops import math as _math
 from ...ops import nn as _nn
@@ -146,8 +147,9 @@ class Embedding(Layer):
 class Dropout(Layer):
     """Zeroes inputs with probability ``rate`` during training, scaling the rest by ``1 / (1 - rate)``.
 
-    ``seed`` is an op seed with ``tapegrad.random``'s semantics (each call draws a new mask; the sequence is
-    reproducible). At inference (``training`` False or None) the inputs pass unchanged.
+    Each training call draws its mask with ``tf.nn.experimental.stateless_dropout`` from the layer's
+    ``SeedGenerator`` (seeded by ``seed``, else by Python's ``random``), advancing it, as Keras 3 does on TF.
+    At inference (``training`` False or None) the inputs pass unchanged.
     """
 
     def __init__(self, rate, noise_shape=None, seed=None, **kwargs):
@@ -166,7 +168,8 @@ class Dropout(Layer):
         if training and self.rate > 0:
             if self.rate == 1:
                 return _math.multiply(inputs, 0.0)
-            return _nn.dropout(inputs, self.rate, noise_shape=self.noise_shape, seed=self.seed)
+            seed = _math.cast(_math.floormod(self.seed_generator.next(), 2**31 - 2), _dt.int32)  # Keras' _cast_seed
+            return _nn.stateless_dropout(inputs, self.rate, seed, noise_shape=self.noise_shape)
         return inputs
 
     def compute_output_shape(self, input_shape):
