@@ -1,0 +1,16 @@
+import tensorflow as tf
+tf.keras.utils.set_random_seed(11)
+x = tf.random.normal([100, 5])
+y = tf.cast(tf.reduce_sum(x, 1) > 0, tf.int32)
+inp = tf.keras.Input((5,))
+h = tf.keras.layers.Dense(8, activation="relu")(inp)
+h = tf.keras.layers.BatchNormalization()(h)
+h = tf.keras.layers.Dropout(0.1)(h)
+out = tf.keras.layers.Dense(2)(h)
+model = tf.keras.Model(inp, out)
+model.compile(optimizer=tf.keras.optimizers.RMSprop(0.01), loss=tf.keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+hist = model.fit(x, y, batch_size=20, epochs=3, verbose=0, shuffle=False, validation_split=0.2)
+for k in sorted(hist.history):
+    print(k, [round(v, 4) for v in hist.history[k]])
+print(model.evaluate(x, y, verbose=0))
+print(model.predict(x[:3], verbose=0))
